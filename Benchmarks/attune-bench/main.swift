@@ -1,0 +1,2 @@
+import AttuneKit
+print("bench")

@@ -1,0 +1,160 @@
+/// A small, fast writer of JSON text with keys in the order they are written.
+///
+/// `JSONEncoder` sorts or scrambles keys and is slow on hot paths; transcripts and
+/// `attune annotate` write one object per line with the field order of DESIGN.md.
+public struct JSONWriter: Sendable {
+  public private(set) var bytes: [UInt8] = []
+  private var needsComma: [Bool] = [false]
+
+  public init(capacity: Int = 256) {
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// The JSON written so far, as a string.
+  public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+  public mutating func beginObject() {
+    separate()
+    bytes.append(UInt8(ascii: "{"))
+    needsComma.append(false)
+  }
+
+  public mutating func endObject() {
+    needsComma.removeLast()
+    bytes.append(UInt8(ascii: "}"))
+  }
+
+  public mutating func beginArray() {
+    separate()
+    bytes.append(UInt8(ascii: "["))
+    needsComma.append(false)
+  }
+
+  public mutating func endArray() {
+    needsComma.removeLast()
+    bytes.append(UInt8(ascii: "]"))
+  }
+
+  /// Writes `"name":`; the next value written is its value.
+  public mutating func key(_ name: String) {
+    separate()
+    writeString(name)
+    bytes.append(UInt8(ascii: ":"))
+    needsComma[needsComma.count - 1] = false
+  }
+
+  public mutating func value(_ string: String) {
+    separate()
+    writeString(string)
+  }
+
+  public mutating func value(_ int: Int) {
+    separate()
+    bytes.append(contentsOf: String(int).utf8)
+  }
+
+  public mutating func value(_ double: Double) {
+    separate()
+    if double.isFinite {
+      if double == double.rounded(), abs(double) < 1e15 {
+        bytes.append(contentsOf: String(Int(double)).utf8)
+      } else {
+        bytes.append(contentsOf: String(double).utf8)
+      }
+    } else {
+      bytes.append(contentsOf: "null".utf8)
+    }
+  }
+
+  public mutating func value(_ bool: Bool) {
+    separate()
+    bytes.append(contentsOf: (bool ? "true" : "false").utf8)
+  }
+
+  public mutating func null() {
+    separate()
+    bytes.append(contentsOf: "null".utf8)
+  }
+
+  /// Writes already-valid JSON text as the next value.
+  public mutating func raw(_ json: some Sequence<UInt8>) {
+    separate()
+    bytes.append(contentsOf: json)
+  }
+
+  public mutating func field(_ name: String, _ string: String) { key(name); value(string) }
+  public mutating func field(_ name: String, _ int: Int) { key(name); value(int) }
+  public mutating func field(_ name: String, _ double: Double) { key(name); value(double) }
+  public mutating func field(_ name: String, _ bool: Bool) { key(name); value(bool) }
+
+  private mutating func separate() {
+    let last = needsComma.count - 1
+    if needsComma[last] { bytes.append(UInt8(ascii: ",")) }
+    needsComma[last] = true
+  }
+
+  private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+  private mutating func writeString(_ string: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in string.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+      case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+      case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+      case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+      case 0..<0x20, 0x7F:
+        bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48])
+        bytes.append(Self.hex[Int(byte >> 4)])
+        bytes.append(Self.hex[Int(byte & 0xF)])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
+  }
+}
+
+extension Annotation {
+  /// Writes the annotation as the JSON object of DESIGN.md (`text, verdict, moves, signals, antidote`).
+  public func write(to json: inout JSONWriter) {
+    json.beginObject()
+    json.field("text", text)
+    json.field("verdict", verdict.rawValue)
+    json.key("moves")
+    json.beginArray()
+    for match in moves {
+      json.beginObject()
+      json.field("move", match.move.rawValue)
+      json.field("evidence", match.evidence)
+      json.field("start", match.start)
+      json.field("end", match.end)
+      json.field("rule", match.rule)
+      json.endObject()
+    }
+    json.endArray()
+    json.key("signals")
+    json.beginArray()
+    for signal in signals { json.value(signal) }
+    json.endArray()
+    json.key("antidote")
+    if let antidote {
+      json.beginObject()
+      json.field("for", antidote.forMove.rawValue)
+      json.field("move", antidote.move.rawValue)
+      json.field("why", antidote.why)
+      json.field("try", antidote.tryThis)
+      json.endObject()
+    } else {
+      json.null()
+    }
+    json.endObject()
+  }
+
+  /// The annotation as one line of JSON.
+  public var jsonLine: String {
+    var json = JSONWriter()
+    write(to: &json)
+    return json.string
+  }
+}

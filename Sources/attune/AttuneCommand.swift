@@ -1,0 +1,13 @@
+import ArgumentParser
+import AttuneKit
+
+@main
+struct AttuneCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "attune",
+    abstract: "Practise a hard conversation with a simulated partner, with a coach beside you.",
+    version: AttuneVersion.string,
+    subcommands: [Annotate.self],
+    defaultSubcommand: nil
+  )
+}
