@@ -1,9 +1,258 @@
-/// Reads one reply and names its secure and insecure moves.
+/// Reads one reply and names its secure and insecure moves, with evidence and an antidote.
+///
+/// A pure function of the text: the rule book is compiled once, and `annotate(_:)` allocates
+/// only what the annotation itself needs.
 public struct Coach: Sendable {
-  public init() {}
+  public let rules: RuleBook
+  private let index: RuleIndex
+  private let tokenizer: Tokenizer
+
+  /// A coach with the rules shipped with Attune.
+  public init() {
+    self.init(rules: RuleBook.bundled)
+  }
+
+  public init(rules: RuleBook) {
+    self.rules = rules
+    self.index = RuleIndex(rules: rules.rules)
+    self.tokenizer = Tokenizer(normalizer: rules.normalizer, vocabulary: rules.vocabulary, clauseWords: rules.clauseWords)
+  }
+
+  /// The normalised tokens of a reply, as the rules see them.
+  public func tokens(of text: String) -> [Token] {
+    tokenizer.tokenize(text)
+  }
 
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
-    Annotation(text: text, verdict: .neutral, moves: [], signals: [], antidote: nil)
+    let tokens = tokenizer.tokenize(text)
+    guard !tokens.isEmpty else {
+      return Annotation(text: text, verdict: .neutral, moves: [], signals: [], antidote: nil)
+    }
+    let matcher = PatternMatcher(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
+    var hits = index.hits(in: tokens, matcher: matcher)
+    let context = Context(tokens: tokens)
+
+    // 1. Keep main-pattern hits whose own conditions hold.
+    var candidates: [Hit] = []
+    for hit in hits where hit.role == .main {
+      let rule = rules.rules[hit.rule]
+      if rule.negatable, isNegated(hit, tokens: tokens) { continue }
+      if let question = rule.question {
+        let asked = context.isQuestion(sentence: tokens[hit.start].sentence)
+        if question == .required && !asked || question == .forbidden && asked { continue }
+      }
+      if !rule.requires.isEmpty, !hits.contains(where: { $0.rule == hit.rule && $0.role == .requires }) { continue }
+      if hits.contains(where: {
+        $0.rule == hit.rule && $0.role == .unless && context.sameScope(rule.scope, $0.start, hit.start)
+      }) {
+        continue
+      }
+      candidates.append(hit)
+    }
+    hits.removeAll()
+
+    // 2. Drop hits voided by another move found within the rule's scope.
+    var kept: [Hit] = []
+    for hit in candidates {
+      let rule = rules.rules[hit.rule]
+      if !rule.voidedBy.isEmpty,
+        candidates.contains(where: { other in
+          let otherMove = rules.rules[other.rule].move
+          return otherMove != rule.move && rule.voidedBy.contains(otherMove)
+            && context.sameScope(rule.scope, other.start, hit.start)
+        })
+      {
+        continue
+      }
+      kept.append(hit)
+    }
+
+    // 3. One entry per move: its earliest evidence.
+    kept.sort { ($0.start, $0.rule) < ($1.start, $1.rule) }
+    var moves: [MoveMatch] = []
+    var seen = Set<Move>()
+    var firstInsecure: Hit?
+    for hit in kept {
+      let rule = rules.rules[hit.rule]
+      guard seen.insert(rule.move).inserted else { continue }
+      let startToken = tokens[hit.start]
+      let endToken = tokens[hit.end - 1]
+      moves.append(
+        MoveMatch(
+          move: rule.move, evidence: slice(text, from: startToken.utf8Start, to: endToken.utf8End),
+          start: startToken.start, end: endToken.end, rule: rule.id))
+      if !rule.move.isSecure, firstInsecure == nil { firstInsecure = hit }
+    }
+
+    let verdict = Verdict(moves: moves.map(\.move))
+    return Annotation(
+      text: text, verdict: verdict, moves: moves, signals: signals(for: seen, tokens: tokens),
+      antidote: firstInsecure.map { antidote(for: $0, text: text, tokens: tokens) })
+  }
+
+  // MARK: - Conditions
+
+  /// A negator in the same clause just before the match ("I'm not saying you're lazy").
+  private func isNegated(_ hit: Hit, tokens: [Token]) -> Bool {
+    let first = tokens[hit.start]
+    if rules.negators.contains(first.id) { return false }
+    var position = hit.start - 1
+    var looked = 0
+    while position >= 0, looked < 3 {
+      let token = tokens[position]
+      guard token.clause == first.clause, token.kind == .word else { return false }
+      if rules.negationBarriers.contains(token.id) { return false }
+      if rules.negators.contains(token.id) { return true }
+      position -= 1
+      looked += 1
+    }
+    return false
+  }
+
+  // MARK: - Signals and antidotes
+
+  private func signals(for moves: Set<Move>, tokens: [Token]) -> [String] {
+    var signals: [String] = []
+    for move in Move.allCases where move.isHorseman && moves.contains(move) {
+      signals.append("horseman:\(move.rawValue)")
+    }
+    if moves.contains(.protest) || moves.contains(.selfBlame) { signals.append("anxious") }
+    if moves.contains(.withdrawal) || moves.contains(.dismissing) || moves.contains(.stonewalling) {
+      signals.append("avoidant")
+    }
+    if moves.contains(.selfBlame) && (moves.contains(.criticism) || moves.contains(.contempt)) {
+      signals.append("disorganized")
+    }
+    let shouting = tokens.contains { $0.isCaps && $0.text.count > 1 }
+      || tokens.contains { $0.kind == .sentenceEnd && $0.end - $0.start > 1 }
+    if shouting { signals.append("intensity:high") }
+    return signals
+  }
+
+  private func antidote(for hit: Hit, text: String, tokens: [Token]) -> Antidote {
+    let rule = rules.rules[hit.rule]
+    let target = rule.move.antidoteMove ?? .gentleStartup
+    let template = rules.antidotes[rule.move] ?? RuleBook.AntidoteTemplate(why: "", try: "")
+    let evidence = slice(text, from: tokens[hit.start].utf8Start, to: tokens[hit.end - 1].utf8End)
+    let rest = restOfClause(after: hit, text: text, tokens: tokens)
+    var suggestion = template.try
+    if let custom = rule.antidote, !custom.contains("{rest}") || !rest.isEmpty {
+      suggestion = custom
+    }
+    suggestion = suggestion.replacingOccurrences(of: "{rest}", with: rest)
+      .replacingOccurrences(of: "{evidence}", with: evidence)
+    return Antidote(forMove: rule.move, move: target, why: template.why, tryThis: suggestion)
+  }
+
+  /// The user's words after the evidence up to the end of its clause, pronouns turned round
+  /// for an I-statement ("my" -> "your" is not wanted: the user keeps speaking as themself).
+  private func restOfClause(after hit: Hit, text: String, tokens: [Token]) -> String {
+    let clause = tokens[hit.end - 1].clause
+    var last = hit.end
+    while last < tokens.count, tokens[last].clause == clause, tokens[last].kind == .word { last += 1 }
+    guard last > hit.end else { return "" }
+    let words = slice(text, from: tokens[hit.end].utf8Start, to: tokens[last - 1].utf8End)
+    return words.split(separator: " ").map { word -> String in
+      let lower = word.lowercased()
+      return rules.pronounFlips[lower] ?? String(word)
+    }.joined(separator: " ")
+  }
+
+  private func slice(_ text: String, from start: Int, to end: Int) -> String {
+    let utf8 = text.utf8
+    let lower = utf8.index(utf8.startIndex, offsetBy: start)
+    let upper = utf8.index(utf8.startIndex, offsetBy: end)
+    return String(decoding: utf8[lower..<upper], as: UTF8.self)
+  }
+}
+
+// MARK: - Matching support
+
+/// A pattern that matched tokens `start..<end`, for rule `rule` in role `role`.
+struct Hit {
+  enum Role: UInt8 { case main, unless, requires }
+  var rule: Int
+  var role: Role
+  var start: Int
+  var end: Int
+}
+
+private struct Context {
+  let tokens: [Token]
+  let questionSentences: Set<Int32>
+
+  init(tokens: [Token]) {
+    self.tokens = tokens
+    var questions = Set<Int32>()
+    for token in tokens where token.kind == .sentenceEnd && token.text == "?" {
+      questions.insert(token.sentence)
+    }
+    self.questionSentences = questions
+  }
+
+  func isQuestion(sentence: Int32) -> Bool { questionSentences.contains(sentence) }
+
+  func sameScope(_ scope: CoachRule.Scope, _ a: Int, _ b: Int) -> Bool {
+    switch scope {
+    case .message: return true
+    case .sentence: return tokens[a].sentence == tokens[b].sentence
+    case .clause: return tokens[a].clause == tokens[b].clause
+    }
+  }
+}
+
+/// Every pattern variant of every rule, indexed by the token ids it can start with.
+struct RuleIndex: Sendable {
+  struct Entry: Sendable {
+    var rule: Int
+    var role: Hit.Role
+    var steps: [Pattern.Step]
+  }
+
+  private var byFirstID: [Int32: [Entry]] = [:]
+  private var anywhere: [Entry] = []
+
+  init(rules: [CoachRule]) {
+    for (number, rule) in rules.enumerated() {
+      let groups: [(Hit.Role, [Pattern])] = [(.main, rule.patterns), (.unless, rule.unless), (.requires, rule.requires)]
+      for (role, patterns) in groups {
+        for pattern in patterns {
+          for steps in pattern.variants {
+            let entry = Entry(rule: number, role: role, steps: steps)
+            var firstStep = steps.first
+            if case .sentenceStart = firstStep, steps.count > 1 { firstStep = steps[1] }
+            if case .any(let ids, _) = firstStep {
+              for id in ids { byFirstID[id, default: []].append(entry) }
+            } else {
+              anywhere.append(entry)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  func hits(in tokens: [Token], matcher: PatternMatcher) -> [Hit] {
+    var hits: [Hit] = []
+    var found = Set<Int>()  // rule * 3 + role: only the first match per rule and role per start
+    for start in tokens.indices {
+      found.removeAll(keepingCapacity: true)
+      if let entries = byFirstID[tokens[start].id] {
+        for entry in entries where !found.contains(entry.rule &* 3 &+ Int(entry.role.rawValue)) {
+          if let end = matcher.match(entry.steps, from: start), end > start {
+            hits.append(Hit(rule: entry.rule, role: entry.role, start: start, end: end))
+            found.insert(entry.rule &* 3 &+ Int(entry.role.rawValue))
+          }
+        }
+      }
+      for entry in anywhere where !found.contains(entry.rule &* 3 &+ Int(entry.role.rawValue)) {
+        if let end = matcher.match(entry.steps, from: start), end > start {
+          hits.append(Hit(rule: entry.rule, role: entry.role, start: start, end: end))
+          found.insert(entry.rule &* 3 &+ Int(entry.role.rawValue))
+        }
+      }
+    }
+    return hits
   }
 }

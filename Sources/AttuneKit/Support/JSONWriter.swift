@@ -10,6 +10,12 @@ public struct JSONWriter: Sendable {
     bytes.reserveCapacity(capacity)
   }
 
+  /// Empties the writer, keeping its capacity.
+  public mutating func reset() {
+    bytes.removeAll(keepingCapacity: true)
+    needsComma = [false]
+  }
+
   /// The JSON written so far, as a string.
   public var string: String { String(decoding: bytes, as: UTF8.self) }
 

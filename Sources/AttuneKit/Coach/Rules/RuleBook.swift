@@ -1,0 +1,394 @@
+import Foundation
+import Yams
+
+/// The coach's rules, word lists and normalisation, compiled once from YAML.
+public struct RuleBook: Sendable {
+  public let rules: [CoachRule]
+  /// Per move: why it hurts, and a template for a better way to say it.
+  public let antidotes: [Move: AntidoteTemplate]
+  let normalizer: Normalizer
+  let vocabulary: [String: Int32]
+  let negators: Set<Int32>
+  let negationBarriers: Set<Int32>
+  let numberWords: Set<Int32>
+  let clauseWords: Set<String>
+  let pronounFlips: [String: String]
+
+  public struct AntidoteTemplate: Sendable, Codable, Equatable {
+    public var why: String
+    public var `try`: String
+  }
+
+  /// The rule book shipped with Attune.
+  public static let bundled: RuleBook = {
+    do {
+      return try RuleBook.load(from: bundledURL)
+    } catch {
+      fatalError("the bundled coach rules are broken: \(error)")
+    }
+  }()
+
+  static var bundledURL: URL {
+    Bundle.module.url(forResource: "rules", withExtension: "yaml", subdirectory: "Resources/coach")
+      ?? Bundle.module.bundleURL.appendingPathComponent("Resources/coach/rules.yaml")
+  }
+
+  /// Loads and compiles a rule book file.
+  public static func load(from url: URL) throws -> RuleBook {
+    let text: String
+    do {
+      text = try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      throw RuleBookError.unreadable(path: url.path, reason: error.localizedDescription)
+    }
+    return try RuleBook(yaml: text, path: url.path)
+  }
+
+  /// Compiles a rule book from YAML text.
+  public init(yaml: String, path: String = "rules.yaml") throws {
+    let file: RuleBookFile
+    do {
+      file = try YAMLDecoder().decode(RuleBookFile.self, from: yaml)
+    } catch let error as DecodingError {
+      throw RuleBookError.invalid(path: path, reason: RuleBookError.describe(error))
+    } catch {
+      throw RuleBookError.invalid(path: path, reason: "\(error)")
+    }
+    try self.init(file: file, path: path)
+  }
+
+  private init(file: RuleBookFile, path: String) throws {
+    var vocabulary: [String: Int32] = [:]
+    func intern(_ word: String) -> Int32 {
+      if let id = vocabulary[word] { return id }
+      let id = Int32(vocabulary.count)
+      vocabulary[word] = id
+      return id
+    }
+    for mark in ["?", "!", ".", ",", ";", "..."] { _ = intern(mark) }
+
+    let lists = file.lists ?? [:]
+    let compiler = PatternCompiler(lists: lists, path: path)
+    var rules: [CoachRule] = []
+    var seen = Set<String>()
+    for spec in file.rules {
+      guard let move = Move(id: spec.move) else {
+        throw RuleBookError.unknownMove(path: path, rule: spec.id, move: spec.move)
+      }
+      guard seen.insert(spec.id).inserted else { throw RuleBookError.duplicateRule(path: path, rule: spec.id) }
+      var voidedBy = Set<Move>()
+      for name in spec.voidedBy ?? [] {
+        guard let other = Move(id: name) else { throw RuleBookError.unknownMove(path: path, rule: spec.id, move: name) }
+        voidedBy.insert(other)
+      }
+      func compile(_ sources: [String]?) throws -> [Pattern] {
+        try (sources ?? []).map { try compiler.compile($0, rule: spec.id, intern: intern) }
+      }
+      rules.append(
+        CoachRule(
+          id: spec.id, move: move, doc: spec.doc ?? "", patterns: try compile(spec.patterns),
+          unless: try compile(spec.unless), requires: try compile(spec.requires), voidedBy: voidedBy,
+          scope: spec.scope ?? .sentence, question: spec.question, negatable: spec.negatable ?? true,
+          antidote: spec.antidote, samples: spec.samples ?? []))
+    }
+
+    var antidotes: [Move: AntidoteTemplate] = [:]
+    for (name, template) in file.antidotes ?? [:] {
+      guard let move = Move(id: name) else { throw RuleBookError.unknownMove(path: path, rule: "antidotes", move: name) }
+      antidotes[move] = template
+    }
+    for move in Move.allCases where !move.isSecure && antidotes[move] == nil {
+      throw RuleBookError.missingAntidote(path: path, move: move.rawValue)
+    }
+
+    let normalize = file.normalize
+    var replacements: [String: [String]] = [:]
+    for (from, to) in normalize?.replace ?? [:] {
+      replacements[from] = to.split(separator: " ").map(String.init)
+    }
+    self.rules = rules
+    self.antidotes = antidotes
+    self.negators = Set((normalize?.negators ?? []).map(intern))
+    self.negationBarriers = Set((normalize?.negationBarriers ?? []).map(intern))
+    self.numberWords = Set((normalize?.numbers ?? []).map(intern))
+    self.clauseWords = Set(normalize?.clauseWords ?? [])
+    self.pronounFlips = normalize?.pronounFlips ?? [:]
+    self.vocabulary = vocabulary
+    self.normalizer = Normalizer(
+      replacements: replacements, isStems: Set(normalize?.isStems ?? []), vocabulary: Set(vocabulary.keys))
+  }
+}
+
+/// What can be wrong with a rule book file.
+public enum RuleBookError: Error, CustomStringConvertible, Equatable {
+  case unreadable(path: String, reason: String)
+  case invalid(path: String, reason: String)
+  case unknownMove(path: String, rule: String, move: String)
+  case duplicateRule(path: String, rule: String)
+  case unknownList(path: String, rule: String, list: String, known: [String])
+  case badPattern(path: String, rule: String, pattern: String, reason: String)
+  case missingAntidote(path: String, move: String)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): return "\(path): error: cannot read the rule book: \(reason)"
+    case .invalid(let path, let reason): return "\(path): error: \(reason)"
+    case .unknownMove(let path, let rule, let move):
+      return "\(path): error: rule '\(rule)': unknown move '\(move)' (valid: \(Move.allCases.map(\.rawValue).joined(separator: ", ")))"
+    case .duplicateRule(let path, let rule): return "\(path): error: rule id '\(rule)' is used twice"
+    case .unknownList(let path, let rule, let list, let known):
+      return "\(path): error: rule '\(rule)': unknown list '@\(list)' (known: \(known.joined(separator: ", ")))"
+    case .badPattern(let path, let rule, let pattern, let reason):
+      return "\(path): error: rule '\(rule)': pattern '\(pattern)': \(reason)"
+    case .missingAntidote(let path, let move): return "\(path): error: no antidote for insecure move '\(move)'"
+    }
+  }
+
+  static func describe(_ error: DecodingError) -> String {
+    switch error {
+    case .dataCorrupted(let context):
+      if let underlying = context.underlyingError { return "\(underlying)" }
+      return context.debugDescription
+    case .keyNotFound(let key, let context):
+      return "missing key `\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))`"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "`\(context.codingPath.map(\.stringValue).joined(separator: "."))`: \(context.debugDescription)"
+    @unknown default:
+      return "\(error)"
+    }
+  }
+}
+
+// MARK: - File format
+
+struct RuleBookFile: Decodable {
+  struct Normalize: Decodable {
+    var replace: [String: String]?
+    var isStems: [String]?
+    var negators: [String]?
+    var negationBarriers: [String]?
+    var numbers: [String]?
+    var clauseWords: [String]?
+    var pronounFlips: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+      case replace, negators, numbers
+      case isStems = "is-stems"
+      case negationBarriers = "negation-barriers"
+      case clauseWords = "clause-words"
+      case pronounFlips = "pronoun-flips"
+    }
+  }
+
+  struct RuleSpec: Decodable {
+    var id: String
+    var move: String
+    var doc: String?
+    var patterns: [String]?
+    var unless: [String]?
+    var requires: [String]?
+    var voidedBy: [String]?
+    var scope: CoachRule.Scope?
+    var question: CoachRule.QuestionRequirement?
+    var negatable: Bool?
+    var antidote: String?
+    var samples: [String]?
+
+    enum CodingKeys: String, CodingKey {
+      case id, move, doc, patterns, unless, requires, scope, question, negatable, antidote, samples
+      case voidedBy = "voided-by"
+    }
+  }
+
+  var normalize: Normalize?
+  var lists: [String: [String]]?
+  var antidotes: [String: RuleBook.AntidoteTemplate]?
+  var rules: [RuleSpec]
+}
+
+// MARK: - Pattern compiler
+
+struct PatternCompiler {
+  let lists: [String: [String]]
+  let path: String
+
+  private indirect enum Node {
+    case words([String], caps: Bool)
+    case sequences([[Node]])
+    case optional(Node)
+    case gap(Int)
+    case start, end, number
+  }
+
+  func compile(_ source: String, rule: String, intern: (String) -> Int32) throws -> Pattern {
+    var tokens = lex(source)[...]
+    let nodes = try parseSequence(&tokens, rule: rule, source: source, closing: false)
+    guard !nodes.isEmpty else {
+      throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "empty pattern")
+    }
+    var variants: [[Pattern.Step]] = [[]]
+    for node in nodes {
+      let expansions = expand(node, intern: intern)
+      var next: [[Pattern.Step]] = []
+      for prefix in variants {
+        for expansion in expansions { next.append(prefix + expansion) }
+      }
+      variants = next
+      if variants.count > 4096 {
+        throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "too many alternatives (over 4096)")
+      }
+    }
+    variants = variants.filter { !$0.isEmpty }
+    for variant in variants {
+      switch variant.first {
+      case .gap, .none:
+        throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "a pattern cannot start with a gap")
+      default: break
+      }
+    }
+    return Pattern(source: source, variants: variants)
+  }
+
+  /// Splits a pattern into atoms. Inside parentheses `|` separates token sequences;
+  /// outside, `a|b` is one atom meaning one word of several.
+  private func lex(_ source: String) -> [String] {
+    var out: [String] = []
+    var current = ""
+    var depth = 0
+    func flush() {
+      if !current.isEmpty { out.append(current) }
+      current = ""
+    }
+    var characters = source[...]
+    while let character = characters.popFirst() {
+      switch character {
+      case " ":
+        flush()
+      case "(":
+        flush()
+        depth += 1
+        out.append("(")
+      case ")":
+        flush()
+        depth -= 1
+        if characters.first == "?" {
+          characters.removeFirst()
+          out.append(")?")
+        } else {
+          out.append(")")
+        }
+      case "|" where depth > 0:
+        flush()
+        out.append("|")
+      default:
+        current.append(character)
+      }
+    }
+    flush()
+    return out
+  }
+
+  private func parseSequence(_ tokens: inout ArraySlice<String>, rule: String, source: String, closing: Bool) throws -> [Node] {
+    var nodes: [Node] = []
+    while let token = tokens.first {
+      if token == ")" || token == ")?" || token == "|" {
+        if closing { return nodes }
+        throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "unbalanced '\(token)'")
+      }
+      tokens.removeFirst()
+      if token == "(" {
+        var options: [[Node]] = []
+        while true {
+          let option = try parseSequence(&tokens, rule: rule, source: source, closing: true)
+          options.append(option)
+          guard let next = tokens.first else {
+            throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "missing ')'")
+          }
+          tokens.removeFirst()
+          if next == "|" { continue }
+          nodes.append(next == ")?" ? .optional(.sequences(options)) : .sequences(options))
+          break
+        }
+        continue
+      }
+      nodes.append(try parseAtom(token, rule: rule, source: source))
+    }
+    if closing { throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "missing ')'") }
+    return nodes
+  }
+
+  private func parseAtom(_ raw: String, rule: String, source: String) throws -> Node {
+    var text = raw
+    var optional = false
+    if text.count > 1, text.hasSuffix("?"), text != "<?>" {
+      optional = true
+      text.removeLast()
+    }
+    let node: Node
+    switch text {
+    case "^": node = .start
+    case "$": node = .end
+    case "#num": node = .number
+    default:
+      if text.hasPrefix("*"), let limit = Int(text.dropFirst()), limit > 0 {
+        node = .gap(limit)
+      } else {
+        var caps = false
+        if text.hasSuffix(":caps") {
+          caps = true
+          text.removeLast(5)
+        }
+        var sequences: [[Node]] = []
+        var words: [String] = []
+        for option in text.split(separator: "|") {
+          let option = String(option)
+          if option.hasPrefix("@") {
+            let name = String(option.dropFirst())
+            guard let entries = lists[name] else {
+              throw RuleBookError.unknownList(path: path, rule: rule, list: name, known: lists.keys.sorted())
+            }
+            for entry in entries {
+              let parts = entry.lowercased().split(separator: " ").map(String.init)
+              if parts.count == 1 { words.append(parts[0]) } else if parts.count > 1 {
+                sequences.append(parts.map { .words([$0], caps: false) })
+              }
+            }
+          } else if option.hasPrefix("<"), option.hasSuffix(">") {
+            words.append(String(option.dropFirst().dropLast()))
+          } else {
+            words.append(option.lowercased())
+          }
+        }
+        if sequences.isEmpty {
+          node = .words(words, caps: caps)
+        } else {
+          if !words.isEmpty { sequences.append([.words(words, caps: caps)]) }
+          node = .sequences(sequences)
+        }
+      }
+    }
+    return optional ? .optional(node) : node
+  }
+
+  private func expand(_ node: Node, intern: (String) -> Int32) -> [[Pattern.Step]] {
+    switch node {
+    case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps)]]
+    case .gap(let limit): return [[.gap(limit)]]
+    case .start: return [[.sentenceStart]]
+    case .end: return [[.sentenceEnd]]
+    case .number: return [[.number]]
+    case .optional(let inner): return expand(inner, intern: intern) + [[]]
+    case .sequences(let options):
+      var out: [[Pattern.Step]] = []
+      for option in options {
+        var variants: [[Pattern.Step]] = [[]]
+        for child in option {
+          let expansions = expand(child, intern: intern)
+          variants = variants.flatMap { prefix in expansions.map { prefix + $0 } }
+        }
+        out.append(contentsOf: variants)
+      }
+      return out
+    }
+  }
+}
