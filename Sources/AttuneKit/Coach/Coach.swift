@@ -7,6 +7,9 @@ public struct Coach: Sendable {
   private let index: RuleIndex
   private let tokenizer: Tokenizer
 
+  /// The coach with the rules shipped with Attune, compiled once.
+  public static let shared = Coach()
+
   /// A coach with the rules shipped with Attune.
   public init() {
     self.init(rules: RuleBook.bundled)
@@ -23,15 +26,51 @@ public struct Coach: Sendable {
     tokenizer.tokenize(text)
   }
 
+  /// Every rule that fired on a reply and survived its conditions, in text order
+  /// (`annotate(_:)` keeps the first of each move).
+  public func firedRules(_ text: String) -> [MoveMatch] {
+    let tokens = tokenizer.tokenize(text)
+    return keptHits(tokens).map { match(for: $0, text: text, tokens: tokens) }
+  }
+
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
     let tokens = tokenizer.tokenize(text)
-    guard !tokens.isEmpty else {
-      return Annotation(text: text, verdict: .neutral, moves: [], signals: [], antidote: nil)
+    let kept = keptHits(tokens)
+    var moves: [MoveMatch] = []
+    var seen = Set<Move>()
+    var firstInsecure: Hit?
+    for hit in kept {
+      let rule = rules.rules[hit.rule]
+      guard seen.insert(rule.move).inserted else { continue }
+      moves.append(match(for: hit, text: text, tokens: tokens))
+      if !rule.move.isSecure, firstInsecure == nil { firstInsecure = hit }
     }
+    let verdict = Verdict(moves: moves.map(\.move))
+    return Annotation(
+      text: text, verdict: verdict, moves: moves, signals: signals(for: seen, tokens: tokens),
+      antidote: firstInsecure.map { antidote(for: $0, text: text, tokens: tokens) })
+  }
+
+  private func match(for hit: Hit, text: String, tokens: [Token]) -> MoveMatch {
+    let rule = rules.rules[hit.rule]
+    let startToken = tokens[hit.start]
+    let endToken = tokens[hit.end - 1]
+    return MoveMatch(
+      move: rule.move, evidence: slice(text, from: startToken.utf8Start, to: endToken.utf8End),
+      start: startToken.start, end: endToken.end, rule: rule.id)
+  }
+
+  /// The hits that survive every rule condition, sorted by position.
+  private func keptHits(_ tokens: [Token]) -> [Hit] {
+    guard !tokens.isEmpty else { return [] }
     let matcher = PatternMatcher(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
     var hits = index.hits(in: tokens, matcher: matcher)
     let context = Context(tokens: tokens)
+
+    // Auxiliary hits (unless / requires) by rule, so each check is a short scan.
+    var auxiliary: [Int: [Hit]] = [:]
+    for hit in hits where hit.role != .main { auxiliary[hit.rule, default: []].append(hit) }
 
     // 1. Keep main-pattern hits whose own conditions hold.
     var candidates: [Hit] = []
@@ -42,10 +81,9 @@ public struct Coach: Sendable {
         let asked = context.isQuestion(sentence: tokens[hit.start].sentence)
         if question == .required && !asked || question == .forbidden && asked { continue }
       }
-      if !rule.requires.isEmpty, !hits.contains(where: { $0.rule == hit.rule && $0.role == .requires }) { continue }
-      if hits.contains(where: {
-        $0.rule == hit.rule && $0.role == .unless && context.sameScope(rule.scope, $0.start, hit.start)
-      }) {
+      let others = auxiliary[hit.rule] ?? []
+      if !rule.requires.isEmpty, !others.contains(where: { $0.role == .requires }) { continue }
+      if others.contains(where: { $0.role == .unless && context.sameScope(rule.scope, $0.start, hit.start) }) {
         continue
       }
       candidates.append(hit)
@@ -53,42 +91,21 @@ public struct Coach: Sendable {
     hits.removeAll()
 
     // 2. Drop hits voided by another move found within the rule's scope.
+    var presence = MovePresence()
+    for hit in candidates { presence.insert(rules.rules[hit.rule].move, token: tokens[hit.start]) }
     var kept: [Hit] = []
     for hit in candidates {
       let rule = rules.rules[hit.rule]
       if !rule.voidedBy.isEmpty,
-        candidates.contains(where: { other in
-          let otherMove = rules.rules[other.rule].move
-          return otherMove != rule.move && rule.voidedBy.contains(otherMove)
-            && context.sameScope(rule.scope, other.start, hit.start)
-        })
+        rule.voidedBy.contains(where: { $0 != rule.move && presence.contains($0, scope: rule.scope, token: tokens[hit.start]) })
       {
         continue
       }
       kept.append(hit)
     }
 
-    // 3. One entry per move: its earliest evidence.
     kept.sort { ($0.start, $0.rule) < ($1.start, $1.rule) }
-    var moves: [MoveMatch] = []
-    var seen = Set<Move>()
-    var firstInsecure: Hit?
-    for hit in kept {
-      let rule = rules.rules[hit.rule]
-      guard seen.insert(rule.move).inserted else { continue }
-      let startToken = tokens[hit.start]
-      let endToken = tokens[hit.end - 1]
-      moves.append(
-        MoveMatch(
-          move: rule.move, evidence: slice(text, from: startToken.utf8Start, to: endToken.utf8End),
-          start: startToken.start, end: endToken.end, rule: rule.id))
-      if !rule.move.isSecure, firstInsecure == nil { firstInsecure = hit }
-    }
-
-    let verdict = Verdict(moves: moves.map(\.move))
-    return Annotation(
-      text: text, verdict: verdict, moves: moves, signals: signals(for: seen, tokens: tokens),
-      antidote: firstInsecure.map { antidote(for: $0, text: text, tokens: tokens) })
+    return kept
   }
 
   // MARK: - Conditions
@@ -176,6 +193,31 @@ struct Hit {
   var role: Role
   var start: Int
   var end: Int
+}
+
+/// Where each move was found: in the message, by sentence and by clause.
+private struct MovePresence {
+  private var moves = Set<Move>()
+  private var sentences = Set<Int64>()
+  private var clauses = Set<Int64>()
+
+  private static func key(_ move: Move, _ index: Int32) -> Int64 {
+    Int64(Move.allCases.firstIndex(of: move) ?? 0) << 32 | Int64(UInt32(bitPattern: index))
+  }
+
+  mutating func insert(_ move: Move, token: Token) {
+    moves.insert(move)
+    sentences.insert(Self.key(move, token.sentence))
+    clauses.insert(Self.key(move, token.clause))
+  }
+
+  func contains(_ move: Move, scope: CoachRule.Scope, token: Token) -> Bool {
+    switch scope {
+    case .message: return moves.contains(move)
+    case .sentence: return sentences.contains(Self.key(move, token.sentence))
+    case .clause: return clauses.contains(Self.key(move, token.clause))
+    }
+  }
 }
 
 private struct Context {

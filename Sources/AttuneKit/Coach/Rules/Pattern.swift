@@ -3,7 +3,8 @@
 /// Syntax (space-separated elements):
 /// - `word` a literal; `a|b|c` one of several; `@list` any entry of a word list (entries may be phrases)
 /// - `(you are|your)` one of several token sequences; any element may end in `?` (optional)
-/// - `*N` up to N words in between (never across a clause break, a sentence end or a negator)
+/// - `*N` up to N words in between (never across a clause break, a sentence end or a negator);
+///   `**N` up to N tokens of any kind within the sentence
 /// - `^` start of a sentence; `$` end of a sentence; `#num` a number; `<?>` `<!>` `<,>` `<.>` `<...>` punctuation
 /// - `word:caps` the word written in capitals for emphasis
 ///
@@ -13,6 +14,8 @@ struct Pattern: Sendable {
   enum Step: Sendable, Equatable {
     case any(Set<Int32>, caps: Bool)
     case gap(Int)
+    /// Up to N tokens of any kind within the sentence, across clause breaks (`**N`).
+    case wideGap(Int)
     case sentenceStart
     case sentenceEnd
     case number
@@ -69,6 +72,14 @@ struct PatternMatcher {
           skip += 1
           position += 1
         }
+      case .wideGap(let limit):
+        var position = index
+        while position <= index + limit {
+          if let end = match(steps, step: step + 1, at: position, sentence: sentence) { return end }
+          guard position < tokens.count, tokens[position].sentence == sentence else { return nil }
+          position += 1
+        }
+        return nil
       case .sentenceStart:
         guard index < tokens.count, tokens[index].sentence == sentence else { return nil }
         var previous = index - 1

@@ -217,6 +217,7 @@ struct PatternCompiler {
     case sequences([[Node]])
     case optional(Node)
     case gap(Int)
+    case wideGap(Int)
     case start, end, number
   }
 
@@ -241,7 +242,7 @@ struct PatternCompiler {
     variants = variants.filter { !$0.isEmpty }
     for variant in variants {
       switch variant.first {
-      case .gap, .none:
+      case .gap, .wideGap, .none:
         throw RuleBookError.badPattern(path: path, rule: rule, pattern: source, reason: "a pattern cannot start with a gap")
       default: break
       }
@@ -330,7 +331,9 @@ struct PatternCompiler {
     case "$": node = .end
     case "#num": node = .number
     default:
-      if text.hasPrefix("*"), let limit = Int(text.dropFirst()), limit > 0 {
+      if text.hasPrefix("**"), let limit = Int(text.dropFirst(2)), limit > 0 {
+        node = .wideGap(limit)
+      } else if text.hasPrefix("*"), let limit = Int(text.dropFirst()), limit > 0 {
         node = .gap(limit)
       } else {
         var caps = false
@@ -374,6 +377,7 @@ struct PatternCompiler {
     switch node {
     case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps)]]
     case .gap(let limit): return [[.gap(limit)]]
+    case .wideGap(let limit): return [[.wideGap(limit)]]
     case .start: return [[.sentenceStart]]
     case .end: return [[.sentenceEnd]]
     case .number: return [[.number]]
