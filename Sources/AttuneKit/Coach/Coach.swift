@@ -17,7 +17,7 @@ public struct Coach: Sendable {
 
   public init(rules: RuleBook) {
     self.rules = rules
-    self.index = RuleIndex(rules: rules.rules)
+    self.index = RuleIndex(rules: rules.rules, vocabularySize: rules.vocabulary.count)
     self.tokenizer = Tokenizer(normalizer: rules.normalizer, vocabulary: rules.vocabulary, clauseWords: rules.clauseWords)
   }
 
@@ -64,8 +64,8 @@ public struct Coach: Sendable {
   /// The hits that survive every rule condition, sorted by position.
   private func keptHits(_ tokens: [Token]) -> [Hit] {
     guard !tokens.isEmpty else { return [] }
-    let matcher = PatternMatcher(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
-    var hits = index.hits(in: tokens, matcher: matcher)
+    let columns = TokenColumns(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
+    var hits = index.hits(in: columns)
     let context = Context(tokens: tokens)
 
     // Auxiliary hits (unless / requires) by rule, so each check is a short scan.
@@ -154,11 +154,10 @@ public struct Coach: Sendable {
     let evidence = slice(text, from: tokens[hit.start].utf8Start, to: tokens[hit.end - 1].utf8End)
     let rest = restOfClause(after: hit, text: text, tokens: tokens)
     var suggestion = template.try
-    if let custom = rule.antidote, !custom.contains("{rest}") || !rest.isEmpty {
+    if let custom = rule.antidote, rest.isEmpty ? !custom.hasPlaceholder("rest") : true {
       suggestion = custom
     }
-    suggestion = suggestion.replacingOccurrences(of: "{rest}", with: rest)
-      .replacingOccurrences(of: "{evidence}", with: evidence)
+    suggestion = suggestion.filling(["rest": rest, "evidence": evidence])
     return Antidote(forMove: rule.move, move: target, why: template.why, tryThis: suggestion)
   }
 
@@ -244,57 +243,26 @@ private struct Context {
   }
 }
 
-/// Every pattern variant of every rule, indexed by the token ids it can start with.
-struct RuleIndex: Sendable {
-  struct Entry: Sendable {
-    var rule: Int
-    var role: Hit.Role
-    var steps: [Pattern.Step]
+
+extension String {
+  /// Whether the template holds `{name}`.
+  func hasPlaceholder(_ name: String) -> Bool {
+    filling([name: "\u{0}"]).contains("\u{0}")
   }
 
-  private var byFirstID: [Int32: [Entry]] = [:]
-  private var anywhere: [Entry] = []
-
-  init(rules: [CoachRule]) {
-    for (number, rule) in rules.enumerated() {
-      let groups: [(Hit.Role, [Pattern])] = [(.main, rule.patterns), (.unless, rule.unless), (.requires, rule.requires)]
-      for (role, patterns) in groups {
-        for pattern in patterns {
-          for steps in pattern.variants {
-            let entry = Entry(rule: number, role: role, steps: steps)
-            var firstStep = steps.first
-            if case .sentenceStart = firstStep, steps.count > 1 { firstStep = steps[1] }
-            if case .any(let ids, _) = firstStep {
-              for id in ids { byFirstID[id, default: []].append(entry) }
-            } else {
-              anywhere.append(entry)
-            }
-          }
-        }
-      }
+  /// Replaces each `{name}` of the template with its value; unknown names stay as written.
+  func filling(_ values: [String: String]) -> String {
+    guard contains("{") else { return self }
+    var out = ""
+    var rest = self[...]
+    while let open = rest.firstIndex(of: "{") {
+      out += rest[..<open]
+      guard let close = rest[open...].firstIndex(of: "}") else { break }
+      let name = String(rest[rest.index(after: open)..<close])
+      if let value = values[name] { out += value } else { out += rest[open...close] }
+      rest = rest[rest.index(after: close)...]
     }
-  }
-
-  func hits(in tokens: [Token], matcher: PatternMatcher) -> [Hit] {
-    var hits: [Hit] = []
-    var found = Set<Int>()  // rule * 3 + role: only the first match per rule and role per start
-    for start in tokens.indices {
-      found.removeAll(keepingCapacity: true)
-      if let entries = byFirstID[tokens[start].id] {
-        for entry in entries where !found.contains(entry.rule &* 3 &+ Int(entry.role.rawValue)) {
-          if let end = matcher.match(entry.steps, from: start), end > start {
-            hits.append(Hit(rule: entry.rule, role: entry.role, start: start, end: end))
-            found.insert(entry.rule &* 3 &+ Int(entry.role.rawValue))
-          }
-        }
-      }
-      for entry in anywhere where !found.contains(entry.rule &* 3 &+ Int(entry.role.rawValue)) {
-        if let end = matcher.match(entry.steps, from: start), end > start {
-          hits.append(Hit(rule: entry.rule, role: entry.role, start: start, end: end))
-          found.insert(entry.rule &* 3 &+ Int(entry.role.rawValue))
-        }
-      }
-    }
-    return hits
+    out += rest
+    return out
   }
 }

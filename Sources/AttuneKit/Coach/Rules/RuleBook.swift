@@ -375,14 +375,24 @@ struct PatternCompiler {
 
   private func expand(_ node: Node, intern: (String) -> Int32) -> [[Pattern.Step]] {
     switch node {
-    case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps)]]
+    case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps, optional: false)]]
     case .gap(let limit): return [[.gap(limit)]]
     case .wideGap(let limit): return [[.wideGap(limit)]]
     case .start: return [[.sentenceStart]]
     case .end: return [[.sentenceEnd]]
-    case .number: return [[.number]]
-    case .optional(let inner): return expand(inner, intern: intern) + [[]]
+    case .number: return [[.number(optional: false)]]
+    case .optional(let inner):
+      // A single optional token is matched in place; anything longer expands into with/without.
+      switch inner {
+      case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps, optional: true)]]
+      case .number: return [[.number(optional: true)]]
+      case .sequences(let options):
+        if let phrases = plainPhrases(options, intern: intern) { return [[.phrases(phrases, optional: true)]] }
+        return expand(inner, intern: intern) + [[]]
+      default: return expand(inner, intern: intern) + [[]]
+      }
     case .sequences(let options):
+      if let phrases = plainPhrases(options, intern: intern) { return [[.phrases(phrases, optional: false)]] }
       var out: [[Pattern.Step]] = []
       for option in options {
         var variants: [[Pattern.Step]] = [[]]
@@ -394,5 +404,20 @@ struct PatternCompiler {
       }
       return out
     }
+  }
+
+  /// The options as token-set sequences when every option is plain words (no gaps, optionals or caps).
+  private func plainPhrases(_ options: [[Node]], intern: (String) -> Int32) -> [[Set<Int32>]]? {
+    var out: [[Set<Int32>]] = []
+    for option in options {
+      var sequence: [Set<Int32>] = []
+      for node in option {
+        guard case .words(let words, false) = node else { return nil }
+        sequence.append(Set(words.map(intern)))
+      }
+      guard !sequence.isEmpty else { return nil }
+      out.append(sequence)
+    }
+    return out
   }
 }

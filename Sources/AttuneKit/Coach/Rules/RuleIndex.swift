@@ -1,0 +1,269 @@
+import Foundation
+/// Every pattern variant of every rule, flattened into contiguous tables and indexed by the
+/// token id each can start with, so matching is array reads and bit tests, no hashing.
+struct RuleIndex: Sendable {
+  enum Kind: UInt8, Sendable {
+    case any, gap, wideGap, sentenceStart, sentenceEnd, number, phrases
+  }
+
+  struct Step: Sendable {
+    var kind: Kind
+    var optional: Bool
+    var caps: Bool
+    /// The token set's index for `any`, the limit for gaps.
+    var argument: Int32
+  }
+
+  struct Variant: Sendable {
+    var rule: Int32
+    var role: Hit.Role
+    var firstStep: Int32
+    var stepCount: Int32
+  }
+
+  private(set) var steps: [Step] = []
+  private(set) var variants: [Variant] = []
+  /// Phrase groups: each a range of `phraseOptions`; each option a range of `phraseSets` (set indices).
+  private(set) var phraseGroups: [Int32] = [0]
+  private(set) var phraseOptions: [Int32] = [0]
+  private(set) var phraseSets: [Int32] = []
+  /// Token sets as rows of `wordsPerSet` 64-bit words.
+  private(set) var bits: [UInt64] = []
+  let wordsPerSet: Int
+  /// For each token id: the range of `byFirst` holding variants that start with it.
+  private var firstStart: [Int32] = []
+  private var firstEnd: [Int32] = []
+  private var byFirst: [Int32] = []
+  /// Variants that can start on any token.
+  private var anywhere: [Int32] = []
+  let ruleCount: Int
+
+  init(rules: [CoachRule], vocabularySize: Int) {
+    wordsPerSet = (vocabularySize + 63) / 64
+    ruleCount = rules.count
+    var setIndex: [Set<Int32>: Int32] = [:]
+    var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
+    func indexOf(_ ids: Set<Int32>) -> Int32 {
+      if let known = setIndex[ids] { return known }
+      let index = Int32(setIndex.count)
+      setIndex[ids] = index
+      var row = [UInt64](repeating: 0, count: (vocabularySize + 63) / 64)
+      for id in ids where id >= 0 { row[Int(id) / 64] |= 1 << UInt64(Int(id) % 64) }
+      bits.append(contentsOf: row)
+      return index
+    }
+    for (number, rule) in rules.enumerated() {
+      let groups: [(Hit.Role, [Pattern])] = [(.main, rule.patterns), (.unless, rule.unless), (.requires, rule.requires)]
+      for (role, patterns) in groups {
+        for pattern in patterns {
+          for source in pattern.variants {
+            let first = Int32(steps.count)
+            for step in source {
+              switch step {
+              case .any(let ids, let caps, let optional):
+                steps.append(Step(kind: .any, optional: optional, caps: caps, argument: indexOf(ids)))
+              case .phrases(let options, let optional):
+                for option in options {
+                  for ids in option { phraseSets.append(indexOf(ids)) }
+                  phraseOptions.append(Int32(phraseSets.count))
+                }
+                phraseGroups.append(Int32(phraseOptions.count - 1))
+                steps.append(
+                  Step(kind: .phrases, optional: optional, caps: false, argument: Int32(phraseGroups.count - 2)))
+              case .gap(let limit): steps.append(Step(kind: .gap, optional: false, caps: false, argument: Int32(limit)))
+              case .wideGap(let limit):
+                steps.append(Step(kind: .wideGap, optional: false, caps: false, argument: Int32(limit)))
+              case .sentenceStart: steps.append(Step(kind: .sentenceStart, optional: false, caps: false, argument: 0))
+              case .sentenceEnd: steps.append(Step(kind: .sentenceEnd, optional: false, caps: false, argument: 0))
+              case .number(let optional): steps.append(Step(kind: .number, optional: optional, caps: false, argument: 0))
+              }
+            }
+            let variantIndex = Int32(variants.count)
+            variants.append(Variant(rule: Int32(number), role: role, firstStep: first, stepCount: Int32(source.count)))
+            // Index by the first required token, if the variant has one before anything optional.
+            var lead = source.first
+            if case .sentenceStart = lead, source.count > 1 { lead = source[1] }
+            if case .any(let ids, _, false) = lead {
+              for id in ids where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
+            } else if case .phrases(let options, false) = lead {
+              let ids = options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) }
+              for id in ids where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
+            } else {
+              anywhere.append(variantIndex)
+            }
+          }
+        }
+      }
+    }
+    if ProcessInfo.processInfo.environment["ATTUNE_INDEX_STATS"] != nil {
+      let sizes = firstOf.enumerated().sorted { $0.element.count > $1.element.count }.prefix(8).map { "\($0.offset):\($0.element.count)" }
+      print("variants \(variants.count) steps \(steps.count) sets \(setIndex.count) anywhere \(anywhere.count) top \(sizes)")
+    }
+    for list in firstOf {
+      firstStart.append(Int32(byFirst.count))
+      byFirst.append(contentsOf: list)
+      firstEnd.append(Int32(byFirst.count))
+    }
+  }
+
+  /// Every match of every variant, at most one per rule and role for each start token.
+  func hits(in columns: TokenColumns) -> [Hit] {
+    var hits: [Hit] = []
+    let count = columns.ids.count
+    guard count > 0 else { return hits }
+    // Stamp per rule and role: the last start token it matched at.
+    var stamp = [Int32](repeating: -1, count: ruleCount * 3)
+    columns.ids.withUnsafeBufferPointer { ids in
+      columns.sentences.withUnsafeBufferPointer { sentences in
+        columns.clauses.withUnsafeBufferPointer { clauses in
+          columns.flags.withUnsafeBufferPointer { flags in
+            steps.withUnsafeBufferPointer { steps in
+              bits.withUnsafeBufferPointer { bits in
+                phraseGroups.withUnsafeBufferPointer { groups in
+                phraseOptions.withUnsafeBufferPointer { options in
+                phraseSets.withUnsafeBufferPointer { sets in
+                let matcher = Matcher(
+                  ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
+                  wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
+                func attempt(_ variantIndex: Int32, _ start: Int) {
+                  let variant = variants[Int(variantIndex)]
+                  let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
+                  if stamp[key] == Int32(start) { return }
+                  if let end = matcher.match(
+                    step: Int(variant.firstStep), last: Int(variant.firstStep + variant.stepCount), at: start,
+                    sentence: sentences[start]), end > start
+                  {
+                    stamp[key] = Int32(start)
+                    hits.append(Hit(rule: Int(variant.rule), role: variant.role, start: start, end: end))
+                  }
+                }
+                for start in 0..<count {
+                  let id = ids[start]
+                  if id >= 0, Int(id) < firstStart.count {
+                    for k in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) { attempt(byFirst[k], start) }
+                  }
+                  for variantIndex in anywhere { attempt(variantIndex, start) }
+                }
+                }
+                }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return hits
+  }
+}
+
+/// The backtracking matcher over flattened steps.
+private struct Matcher {
+  let ids: UnsafeBufferPointer<Int32>
+  let sentences: UnsafeBufferPointer<Int32>
+  let clauses: UnsafeBufferPointer<Int32>
+  let flags: UnsafeBufferPointer<UInt8>
+  let steps: UnsafeBufferPointer<RuleIndex.Step>
+  let bits: UnsafeBufferPointer<UInt64>
+  let wordsPerSet: Int
+  let groups: UnsafeBufferPointer<Int32>
+  let options: UnsafeBufferPointer<Int32>
+  let sets: UnsafeBufferPointer<Int32>
+
+  @inline(__always)
+  private func inSet(_ set: Int32, _ id: Int32) -> Bool {
+    guard id >= 0 else { return false }
+    let word = bits[Int(set) * wordsPerSet + Int(id) >> 6]
+    return word & (1 << UInt64(Int(id) & 63)) != 0
+  }
+
+  /// The end (exclusive) of a match of steps `step..<last` from token `start`, or nil.
+  func match(step first: Int, last: Int, at start: Int, sentence: Int32) -> Int? {
+    var index = start
+    var step = first
+    let count = ids.count
+    while step < last {
+      let current = steps[step]
+      switch current.kind {
+      case .any, .number:
+        let fits: Bool
+        if index < count, sentences[index] == sentence {
+          if current.kind == .any {
+            fits = inSet(current.argument, ids[index]) && (!current.caps || flags[index] & TokenColumns.caps != 0)
+          } else {
+            fits = flags[index] & TokenColumns.number != 0
+          }
+        } else {
+          fits = false
+        }
+        if current.optional {
+          if fits, let end = match(step: step + 1, last: last, at: index + 1, sentence: sentence) { return end }
+          step += 1
+          continue
+        }
+        guard fits else { return nil }
+        index += 1
+      case .phrases:
+        let group = Int(current.argument)
+        for option in Int(groups[group])..<Int(groups[group + 1]) {
+          var position = index
+          var fits = true
+          for k in Int(options[option])..<Int(options[option + 1]) {
+            guard position < count, sentences[position] == sentence, inSet(sets[k], ids[position]) else {
+              fits = false
+              break
+            }
+            position += 1
+          }
+          if fits, let end = match(step: step + 1, last: last, at: position, sentence: sentence) { return end }
+        }
+        if current.optional { step += 1; continue }
+        return nil
+      case .gap:
+        let limit = Int(current.argument)
+        guard index < count else { return match(step: step + 1, last: last, at: index, sentence: sentence) }
+        let clause = index > 0 ? clauses[index - 1] : clauses[index]
+        var position = index
+        var skipped = 0
+        while true {
+          if position == index || (position < count && clauses[position] == clause) {
+            if let end = match(step: step + 1, last: last, at: position, sentence: sentence) { return end }
+          }
+          guard skipped < limit, position < count else { return nil }
+          let flag = flags[position]
+          guard flag & TokenColumns.word != 0, flag & TokenColumns.negator == 0, sentences[position] == sentence,
+            clauses[position] == clause
+          else { return nil }
+          skipped += 1
+          position += 1
+        }
+      case .wideGap:
+        let limit = Int(current.argument)
+        var position = index
+        while position <= index + limit {
+          if let end = match(step: step + 1, last: last, at: position, sentence: sentence) { return end }
+          guard position < count, sentences[position] == sentence else { return nil }
+          position += 1
+        }
+        return nil
+      case .sentenceStart:
+        guard index < count, sentences[index] == sentence else { return nil }
+        var previous = index - 1
+        // Commas and dashes before the first word still count as the start.
+        while previous >= 0, sentences[previous] == sentence, flags[previous] & TokenColumns.word == 0 {
+          previous -= 1
+        }
+        guard previous < 0 || sentences[previous] != sentence else { return nil }
+      case .sentenceEnd:
+        // Only punctuation and symbols may follow in this sentence.
+        var position = index
+        while position < count, sentences[position] == sentence {
+          if flags[position] & TokenColumns.word != 0 { return nil }
+          position += 1
+        }
+      }
+      step += 1
+    }
+    return index
+  }
+}
