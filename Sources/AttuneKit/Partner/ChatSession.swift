@@ -68,7 +68,7 @@ public final class ChatSession {
   public private(set) var outcome: Outcome?
   public private(set) var started = false
 
-  public init(options: ChatOptions, coach: Coach = Coach(), sink: (any TranscriptSink)? = nil, data: PartnerData = .shared) {
+  public init(options: ChatOptions, coach: Coach = .shared, sink: (any TranscriptSink)? = nil, data: PartnerData = .shared) {
     self.options = options
     self.coach = coach
     self.sink = sink

@@ -101,7 +101,7 @@ public struct CueDetector: Sendable {
     var hits: [CueHit] = []
     func add(_ cue: Cue, _ evidence: String) { hits.append(CueHit(cue: cue, evidence: evidence)) }
 
-    for cue in [Cue.safety, .bot, .back, .swear, .global, .apology, .affection, .thanks, .empathy, .feeling, .need] {
+    for cue in [Cue.safety, .bot, .back, .swear, .global, .apology, .affection, .thanks, .empathy, .flooding, .feeling, .need] {
       for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: tokens) != nil {
         add(cue, phrase.joined(separator: " "))
         break

@@ -130,9 +130,10 @@ public struct Partner: Sendable {
     var topics: [Trigger] = []
     if let outcome { topics.append(.event(outcome == .resolved ? .resolved : .rupture)) }
     if returning { topics.append(.event(.return)) }
-    if cues.contains(.repeat) { topics.append(.cue(.repeat)) }
+    // Cues about the whole line ("...", "ok", "are you a bot?") say more than the coach's reading of it.
+    topics += Self.leadingCues.filter(cues.contains).map(Trigger.cue)
     topics += moves.map(Trigger.move)
-    topics += Self.cueOrder.filter(cues.contains).filter { $0 != .repeat }.map(Trigger.cue)
+    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(Trigger.cue)
 
     var values = baseValues()
     values["echo"] = Self.echo(text)
@@ -183,9 +184,12 @@ public struct Partner: Sendable {
   static let insecureOrder: [Move] = [.threat, .contempt, .criticism, .stonewalling, .dismissing, .protest, .defensiveness, .withdrawal, .selfBlame]
   static let secureOrder: [Move] = [.selfSoothing, .responsibility, .repair, .reassurance, .validation, .request, .curiosity, .appreciation, .gentleStartup, .boundary]
   static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .global, .apology, .affection,
-                                .thanks, .empathy, .shout, .question, .feeling, .need, .offtopic, .topic]
+                                .thanks, .empathy, .flooding, .shout, .offtopic, .question, .feeling, .need, .topic]
+  static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15
+  /// Replies to wait before a rule that brings up a memory can fire again.
+  static let memoryCooldown = 4
 
   /// The distinct moves, most pressing first: insecure by severity, then secure.
   func orderedMoves(_ annotation: Annotation) -> [Move] {
@@ -230,12 +234,18 @@ public struct Partner: Sendable {
     state.arousal = max(0, min(100, arousal))
     state.trust = max(0, min(100, state.trust + trustDelta))
     state.steadyTurns = hasInsecure || cues.contains(.shout) ? 0 : state.steadyTurns + 1
-    updateBand()
+    updateBand(improving: delta < 0 && !hasInsecure)
   }
 
-  private mutating func updateBand() {
+  /// Recomputes the band. A flooded turn counts toward rupture unless it is getting better
+  /// (a repair being received holds the count where it is).
+  private mutating func updateBand(improving: Bool = false) {
     state.band = profile.band(for: state.arousal)
-    state.floodedTurns = state.band == .flooded ? state.floodedTurns + 1 : 0
+    if state.band != .flooded {
+      state.floodedTurns = 0
+    } else if !improving {
+      state.floodedTurns += 1
+    }
   }
 
   private mutating func remember(annotation: Annotation, moves: [Move], cues: [Cue], text: String, returning: Bool) {
@@ -348,6 +358,8 @@ public struct Partner: Sendable {
     if let min = rule.minTrust, state.trust < min { return nil }
     if let max = rule.maxTrust, state.trust > max { return nil }
     for kind in rule.memory where !state.memory.has(kind) { return nil }
+    // Bringing up the past is powerful once; not every other turn.
+    if !rule.memory.isEmpty, let last = state.ruleUses[rule.id], state.replies - last <= Self.memoryCooldown { return nil }
     if rule.words.isEmpty { return "" }
     for word in rule.words {
       if word.contains(" ") {
@@ -441,8 +453,9 @@ public struct Partner: Sendable {
     let hits = detector.detect(text, previous: [], topicWords: scenario.words, hasMoves: !moves.isEmpty)
     let cues = hits.map(\.cue)
     if cues.contains(.safety) { return ("safety", []) }
-    var topics: [Trigger] = moves.map(Trigger.move)
-    topics += Self.cueOrder.filter(cues.contains).map(Trigger.cue)
+    var topics: [Trigger] = Self.leadingCues.filter(cues.contains).map(Trigger.cue)
+    topics += moves.map(Trigger.move)
+    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(Trigger.cue)
     var values = baseValues()
     values["echo"] = Self.echo(text)
     values["evidence"] = "x"

@@ -223,7 +223,6 @@ extension NodeReader {
       let top = mapping(root, "the \(style.id) bank", allowed: ["version", "style", "rules", "fallback"])
     else { return nil }
     var bank = ReplyBank(style: style, rules: [], fallback: [:])
-    var ids: Set<String> = []
     for (key, _, v) in top {
       switch key {
       case "style":
@@ -231,9 +230,10 @@ extension NodeReader {
           report("this bank is for '\(name)' but its file name says '\(style.id)'", at: v)
         }
       case "rules":
-        for (i, item) in (sequence(v, "rules") ?? []).enumerated() {
+        let items = sequence(v, "rules") ?? []
+        checkDuplicateIDs(items)
+        for (i, item) in items.enumerated() {
           guard var rule = rule(item, "rules[\(i)]", fromScenario: false, needIDs: needIDs) else { continue }
-          if !ids.insert(rule.id).inserted { report("duplicate rule id '\(rule.id)'", at: item) }
           if rule.styles == nil { rule.styles = [style] }
           bank.rules.append(rule)
         }

@@ -46,6 +46,8 @@ public struct PartnerState: Sendable, Equatable {
   public var memory = PartnerMemory()
   /// For each line (`ruleID#index`), the reply number it was last said at.
   public var lineUses: [String: Int] = [:]
+  /// For each rule, the reply number it last produced.
+  public var ruleUses: [String: Int] = [:]
   /// The texts of the most recent replies, newest last.
   public var recent: [String] = []
   /// The user's lines, normalised, newest last (for spotting repeats).
@@ -66,6 +68,7 @@ public struct PartnerState: Sendable, Equatable {
   /// Records that a line was said: the only mutation of reply choice (STYLE.md §10).
   public mutating func recordUse(_ key: String, text: String) {
     lineUses[key] = replies
+    if let hash = key.firstIndex(of: "#") { ruleUses[String(key[..<hash])] = replies }
     recent.append(text)
     if recent.count > PartnerState.noRepeatWindow { recent.removeFirst(recent.count - PartnerState.noRepeatWindow) }
     replies += 1

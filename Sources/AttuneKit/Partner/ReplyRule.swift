@@ -134,6 +134,17 @@ extension NodeReader {
     return rule
   }
 
+  /// Reports rule ids used twice in a list of rule mappings (even when a rule is otherwise broken).
+  mutating func checkDuplicateIDs(_ items: [Node]) {
+    var seen: Set<String> = []
+    for item in items {
+      guard case .mapping(let mapping) = item, let idNode = mapping["id"], case .scalar(let scalar) = idNode else { continue }
+      if !seen.insert(scalar.string).inserted {
+        report("duplicate rule id '\(scalar.string)' (each rule needs its own id)", at: idNode)
+      }
+    }
+  }
+
   private func sequenceIfAny(_ node: Node) -> [Node]? {
     if case .sequence(let sequence) = node { return Array(sequence) }
     return nil

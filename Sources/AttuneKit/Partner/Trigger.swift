@@ -30,6 +30,8 @@ public enum Cue: String, CaseIterable, Sendable, Hashable {
   case thanks
   /// "I get that", "that makes sense": understanding the coach did not read as validation.
   case empathy
+  /// The user names their own flooding: "this is getting heated", "I'm shutting down".
+  case flooding
   /// "I feel ..."
   case feeling
   /// "I need ..."

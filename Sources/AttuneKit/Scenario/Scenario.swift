@@ -193,10 +193,10 @@ extension NodeReader {
           s.hints[name] = strings(lines, "hints.\(name)") ?? []
         }
       case "replies":
-        var ids: Set<String> = []
-        for (i, item) in (sequence(value, "replies") ?? []).enumerated() {
+        let items = sequence(value, "replies") ?? []
+        checkDuplicateIDs(items)
+        for (i, item) in items.enumerated() {
           guard let rule = rule(item, "replies[\(i)]", fromScenario: true, needIDs: needIDs) else { continue }
-          if !ids.insert(rule.id).inserted { report("duplicate rule id '\(rule.id)' (each rule needs its own id)", at: item) }
           s.replies.append(rule)
         }
       default: break

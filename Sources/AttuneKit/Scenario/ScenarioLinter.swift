@@ -6,7 +6,7 @@ public struct ScenarioLinter: Sendable {
   public let coach: Coach
   public let data: PartnerData
 
-  public init(coach: Coach = Coach(), data: PartnerData = .shared) {
+  public init(coach: Coach = .shared, data: PartnerData = .shared) {
     self.coach = coach
     self.data = data
   }
