@@ -6,7 +6,7 @@
 /// - `*N` up to N words in between (never across a clause break, a sentence end or a negator);
 ///   `**N` up to N tokens of any kind within the sentence
 /// - `^` start of a sentence; `$` end of a sentence; `#num` a number; `<?>` `<!>` `<,>` `<.>` `<...>` punctuation
-/// - `word:caps` the word written in capitals for emphasis
+/// - `word:caps` the word written in capitals for emphasis; `_` any one word
 ///
 /// Alternatives of several tokens are expanded at load into linear variants; single optional
 /// tokens and gaps are matched with backtracking.
@@ -20,6 +20,8 @@ struct Pattern: Sendable {
     case sentenceStart
     case sentenceEnd
     case number(optional: Bool)
+    /// Any one word (`_`).
+    case anyWord(optional: Bool)
   }
 
   let source: String

@@ -218,7 +218,7 @@ struct PatternCompiler {
     case optional(Node)
     case gap(Int)
     case wideGap(Int)
-    case start, end, number
+    case start, end, number, anyWord
   }
 
   func compile(_ source: String, rule: String, intern: (String) -> Int32) throws -> Pattern {
@@ -330,6 +330,7 @@ struct PatternCompiler {
     case "^": node = .start
     case "$": node = .end
     case "#num": node = .number
+    case "_": node = .anyWord
     default:
       if text.hasPrefix("**"), let limit = Int(text.dropFirst(2)), limit > 0 {
         node = .wideGap(limit)
@@ -381,11 +382,13 @@ struct PatternCompiler {
     case .start: return [[.sentenceStart]]
     case .end: return [[.sentenceEnd]]
     case .number: return [[.number(optional: false)]]
+    case .anyWord: return [[.anyWord(optional: false)]]
     case .optional(let inner):
       // A single optional token is matched in place; anything longer expands into with/without.
       switch inner {
       case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps, optional: true)]]
       case .number: return [[.number(optional: true)]]
+      case .anyWord: return [[.anyWord(optional: true)]]
       case .sequences(let options):
         if let phrases = plainPhrases(options, intern: intern) { return [[.phrases(phrases, optional: true)]] }
         return expand(inner, intern: intern) + [[]]

@@ -3,7 +3,7 @@ import Foundation
 /// token id each can start with, so matching is array reads and bit tests, no hashing.
 struct RuleIndex: Sendable {
   enum Kind: UInt8, Sendable {
-    case any, gap, wideGap, sentenceStart, sentenceEnd, number, phrases
+    case any, gap, wideGap, sentenceStart, sentenceEnd, number, phrases, anyWord
   }
 
   struct Step: Sendable {
@@ -76,6 +76,7 @@ struct RuleIndex: Sendable {
               case .sentenceStart: steps.append(Step(kind: .sentenceStart, optional: false, caps: false, argument: 0))
               case .sentenceEnd: steps.append(Step(kind: .sentenceEnd, optional: false, caps: false, argument: 0))
               case .number(let optional): steps.append(Step(kind: .number, optional: optional, caps: false, argument: 0))
+              case .anyWord(let optional): steps.append(Step(kind: .anyWord, optional: optional, caps: false, argument: 0))
               }
             }
             let variantIndex = Int32(variants.count)
@@ -185,13 +186,14 @@ private struct Matcher {
     while step < last {
       let current = steps[step]
       switch current.kind {
-      case .any, .number:
+      case .any, .number, .anyWord:
         let fits: Bool
         if index < count, sentences[index] == sentence {
-          if current.kind == .any {
+          switch current.kind {
+          case .any:
             fits = inSet(current.argument, ids[index]) && (!current.caps || flags[index] & TokenColumns.caps != 0)
-          } else {
-            fits = flags[index] & TokenColumns.number != 0
+          case .number: fits = flags[index] & TokenColumns.number != 0
+          default: fits = flags[index] & TokenColumns.word != 0
           }
         } else {
           fits = false
