@@ -199,11 +199,13 @@ public struct Partner: Sendable {
 
   private mutating func applyEffects(moves: [Move], cues: [Cue]) {
     let hasInsecure = moves.contains { !$0.isSecure }
+    // A bare "ok" or "..." read as stonewalling lands softer than a full sentence of it.
+    let bare = cues.contains { Self.leadingCues.contains($0) && $0 != .repeat }
     var delta = 0
     var trustDelta = 0
     for move in moves {
       guard let effect = profile.moveEffects[move] else { continue }
-      var a = effect.arousal
+      var a = bare && effect.arousal > 0 ? effect.arousal / 2 : effect.arousal
       if move.isSecure && a < 0 {
         if profile.soothers.contains(move) {
           a -= 2

@@ -58,7 +58,7 @@ public struct ReplyRule: Sendable, Equatable {
     if styles != nil { score += 1 }
     if bands != nil { score += 1 }
     if beats != nil { score += 1 }
-    score += memory.count * 2
+    score += memory.count * 3
     if !words.isEmpty { score += 2 }
     if minTrust != nil || maxTrust != nil { score += 1 }
     return score

@@ -43,7 +43,7 @@ public struct Debrief: Sendable, Equatable {
     var worst: Moment?
     var path = [openingArousal]
     for exchange in exchanges {
-      for match in exchange.annotation.moves { counts[match.move, default: 0] += 1 }
+      for move in exchange.annotation.moveSet { counts[move, default: 0] += 1 }
       let change = exchange.reply.after.arousal - exchange.reply.before.arousal
       let repaired = exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
       if repaired {
