@@ -19,42 +19,49 @@ public struct RuleBook: Sendable {
     public var `try`: String
   }
 
-  /// The rule book shipped with Attune.
+  /// The rule book shipped with Attune (or the folder named by `ATTUNE_COACH_RULES`, for rule authors).
   public static let bundled: RuleBook = {
     do {
+      if let folder = ProcessInfo.processInfo.environment["ATTUNE_COACH_RULES"], !folder.isEmpty {
+        return try RuleBook.load(from: URL(fileURLWithPath: folder))
+      }
       return try RuleBook.load(from: bundledURL)
     } catch {
-      fatalError("the bundled coach rules are broken: \(error)")
+      fatalError("the coach rules are broken: \(error)")
     }
   }()
 
   static var bundledURL: URL {
-    Bundle.module.url(forResource: "rules", withExtension: "yaml", subdirectory: "Resources/coach")
-      ?? Bundle.module.bundleURL.appendingPathComponent("Resources/coach/rules.yaml")
+    Bundle.module.url(forResource: "coach", withExtension: nil, subdirectory: "Resources")
+      ?? Bundle.module.bundleURL.appendingPathComponent("Resources/coach")
   }
 
-  /// Loads and compiles a rule book file.
+  /// Loads and compiles a rule book: one YAML file, or every `.yaml` file of a folder (in name order).
   public static func load(from url: URL) throws -> RuleBook {
-    let text: String
-    do {
-      text = try String(contentsOf: url, encoding: .utf8)
-    } catch {
-      throw RuleBookError.unreadable(path: url.path, reason: error.localizedDescription)
+    var isFolder: ObjCBool = false
+    let files: [URL]
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+      files = names.filter { $0.hasSuffix(".yaml") }.sorted().map { url.appendingPathComponent($0) }
+    } else {
+      files = [url]
     }
-    return try RuleBook(yaml: text, path: url.path)
+    var merged = RuleBookFile(rules: [])
+    for file in files {
+      let text: String
+      do {
+        text = try String(contentsOf: file, encoding: .utf8)
+      } catch {
+        throw RuleBookError.unreadable(path: file.path, reason: error.localizedDescription)
+      }
+      try merged.merge(try RuleBookFile.decode(text, path: file.path), path: file.path)
+    }
+    return try RuleBook(file: merged, path: url.path)
   }
 
   /// Compiles a rule book from YAML text.
   public init(yaml: String, path: String = "rules.yaml") throws {
-    let file: RuleBookFile
-    do {
-      file = try YAMLDecoder().decode(RuleBookFile.self, from: yaml)
-    } catch let error as DecodingError {
-      throw RuleBookError.invalid(path: path, reason: RuleBookError.describe(error))
-    } catch {
-      throw RuleBookError.invalid(path: path, reason: "\(error)")
-    }
-    try self.init(file: file, path: path)
+    try self.init(file: try RuleBookFile.decode(yaml, path: path), path: path)
   }
 
   private init(file: RuleBookFile, path: String) throws {
@@ -204,6 +211,35 @@ struct RuleBookFile: Decodable {
   var lists: [String: [String]]?
   var antidotes: [String: RuleBook.AntidoteTemplate]?
   var rules: [RuleSpec]
+
+  static func decode(_ yaml: String, path: String) throws -> RuleBookFile {
+    do {
+      return try YAMLDecoder().decode(RuleBookFile.self, from: yaml)
+    } catch let error as DecodingError {
+      throw RuleBookError.invalid(path: path, reason: RuleBookError.describe(error))
+    } catch {
+      throw RuleBookError.invalid(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Adds another file's rules, lists and antidotes; lists of the same name are joined.
+  mutating func merge(_ other: RuleBookFile, path: String) throws {
+    if let normalize = other.normalize {
+      if self.normalize != nil {
+        throw RuleBookError.invalid(path: path, reason: "a second `normalize` section (only one file may have it)")
+      }
+      self.normalize = normalize
+    }
+    for (name, entries) in other.lists ?? [:] {
+      lists = lists ?? [:]
+      lists?[name, default: []].append(contentsOf: entries)
+    }
+    for (move, template) in other.antidotes ?? [:] {
+      antidotes = antidotes ?? [:]
+      antidotes?[move] = template
+    }
+    rules.append(contentsOf: other.rules)
+  }
 }
 
 // MARK: - Pattern compiler
