@@ -48,7 +48,7 @@ public struct StyleProfile: Sendable, Equatable {
   /// The width of the window of tolerance: from baseline to flooding.
   public var windowWidth: Int { floodedAt - baseline }
 
-  public static let difficultyStep = 6
+  public static let difficultyStep = 4
 }
 
 /// What a partner can need before a conflict resolves, and which moves meet it.

@@ -188,28 +188,31 @@ struct ChatPrinter {
   }
 
   func show(_ outputs: [ChatOutput]) {
+    let width = TTY.columns.map { $0 - 1 }
     for output in outputs {
       switch output {
       case .partner(let reply):
-        print("\(style.bold(style.magenta("Partner:"))) \(reply.text)")
+        let text = width.map { TTY.wrap("Partner: " + reply.text, width: $0, indent: "         ").dropFirst(9) } ?? Substring(reply.text)
+        print("\(style.bold(style.magenta("Partner:"))) \(text)")
       case .coach(let annotation):
         var line = "  \(style.dim("coach:")) \(AnnotationFormatter.compact(annotation, style: style))"
         if let antidote = annotation.antidote {
-          line += "\n  \(style.dim("try")) (\(antidote.move.label)): \(antidote.tryThis)"
+          let tip = "  try (\(antidote.move.label)): \(antidote.tryThis)"
+          line += "\n  \(style.dim("try"))" + (width.map { TTY.wrap(tip, width: $0, indent: "      ") } ?? tip).dropFirst(5)
         }
         print(line)
       case .safety(let text):
         print("")
         print(style.bold(style.yellow("— Stepping out of the role-play —")))
-        print(TTY.wrap(text))
+        print(TTY.wrap(text, width: width ?? 78))
         print("")
       case .info(let text):
-        print(style.dim(text))
+        print(style.dim(width.map { TTY.wrap(text, width: $0, indent: "  ") } ?? text))
       case .warning(let text):
         TTY.printError("attune: warning: \(text)")
       case .debrief(_, let text):
         print("")
-        print(text)
+        print(width.map { TTY.wrap(text, width: $0, indent: "      ") } ?? text)
       }
     }
     fflush(nil)

@@ -21,6 +21,14 @@ enum TTY {
     TextStyle.detect(isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
   }
 
+  /// The terminal's width when stdout is a terminal; nil when output is piped (no wrapping).
+  static var columns: Int? {
+    guard stdoutIsTerminal else { return nil }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return 80 }
+    return Int(size.ws_col)
+  }
+
   static func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }
@@ -47,13 +55,18 @@ enum TTY {
   static func wrap(_ text: String, width: Int = 78, indent: String = "") -> String {
     var out: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      var line = ""
+      if paragraph.count <= width {
+        out.append(String(paragraph))
+        continue
+      }
+      let lead = String(paragraph.prefix { $0 == " " })
+      var line = lead
       for word in paragraph.split(separator: " ") {
-        if !line.isEmpty && line.count + 1 + word.count > width {
+        if line.count > lead.count && line.count + 1 + word.count > width {
           out.append(line)
-          line = indent + word
+          line = lead + indent + word
         } else {
-          line += line.isEmpty ? String(word) : " " + word
+          line += line.count == lead.count ? String(word) : " " + word
         }
       }
       out.append(line)
