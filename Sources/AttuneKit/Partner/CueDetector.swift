@@ -98,12 +98,14 @@ public struct CueDetector: Sendable {
   ///   - hasMoves: whether the coach found any move (off-topic needs it not to).
   public func detect(_ text: String, previous: [String], topicWords: [String], hasMoves: Bool) -> [CueHit] {
     let tokens = tokenize(text)
+    let words = tokens.filter { !$0.allSatisfy(\.isNumber) }
     var hits: [CueHit] = []
     func add(_ cue: Cue, _ evidence: String) { hits.append(CueHit(cue: cue, evidence: evidence)) }
 
-    for cue in [Cue.safety, .bot, .back, .swear, .global, .apology, .affection, .thanks, .empathy, .flooding, .feeling, .need] {
+    for cue in [Cue.safety, .bot, .back, .swear, .global, .ultimatum, .blame, .plea, .shutdown, .apology, .affection, .thanks, .empathy, .flooding, .feeling, .need, .unsure, .bid] {
       for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: tokens) != nil {
-        add(cue, phrase.joined(separator: " "))
+        let quote = Partner.echo(text) ?? text.trimmingWhitespace
+        add(cue, [.blame, .plea, .shutdown, .ultimatum].contains(cue) ? quote : phrase.joined(separator: " "))
         break
       }
     }
@@ -124,10 +126,10 @@ public struct CueDetector: Sendable {
       }
     }
 
-    if tokens.count <= 3, !tokens.isEmpty,
-      let acks = lexicon.phrases[.ack], acks.contains(tokens) || (tokens.count > 1 && Set(tokens).count == 1 && acks.contains([tokens[0]]))
+    if words.count <= 3, !words.isEmpty,
+      let acks = lexicon.phrases[.ack], acks.contains(words) || words.allSatisfy({ acks.contains([$0]) })
     {
-      add(.ack, tokens.joined(separator: " "))
+      add(.ack, words.joined(separator: " "))
     }
 
     if !letters.isEmpty {
@@ -137,8 +139,8 @@ public struct CueDetector: Sendable {
       let foreignCount = tokens.filter { lexicon.foreign.contains($0) }.count
       if nonLatin || (foreignCount > englishCount) || (accented && englishCount * 2 < tokens.count) {
         add(.foreign, text.trimmingWhitespace)
-      } else if englishCount == 0, !tokens.isEmpty, tokens.allSatisfy({ Self.looksUnpronounceable($0) || $0.count == 1 }),
-        tokens.contains(where: { $0.count >= 3 })
+      } else if englishCount == 0, !words.isEmpty, words.allSatisfy({ Self.looksUnpronounceable($0) || $0.count == 1 }),
+        words.contains(where: { $0.count >= 3 })
       {
         add(.gibberish, text.trimmingWhitespace)
       }

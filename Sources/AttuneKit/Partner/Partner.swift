@@ -183,8 +183,8 @@ public struct Partner: Sendable {
 
   static let insecureOrder: [Move] = [.threat, .contempt, .criticism, .stonewalling, .dismissing, .protest, .defensiveness, .withdrawal, .selfBlame]
   static let secureOrder: [Move] = [.selfSoothing, .responsibility, .repair, .reassurance, .validation, .request, .curiosity, .appreciation, .gentleStartup, .boundary]
-  static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .global, .apology, .affection,
-                                .thanks, .empathy, .flooding, .shout, .offtopic, .question, .feeling, .need, .topic]
+  static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global, .blame, .plea, .shutdown, .apology, .affection,
+                                .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need, .topic]
   static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15

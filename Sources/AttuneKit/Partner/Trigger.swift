@@ -36,10 +36,22 @@ public enum Cue: String, CaseIterable, Sendable, Hashable {
   case feeling
   /// "I need ..."
   case need
+  /// "I don't know", "I'm not sure": the user is lost for words.
+  case unsure
   /// "you always", "you never".
   case global
   /// Swearing.
   case swear
+  /// Blame the coach did not read as criticism: "I shouldn't have to", "because of you".
+  case blame
+  /// A plea the coach did not read as protest: "I guess I don't matter".
+  case plea
+  /// Shutting down the coach did not read as stonewalling: "I said I'm fine", "forget it".
+  case shutdown
+  /// A threat to the relationship the coach did not read: "maybe we shouldn't be together".
+  case ultimatum
+  /// A bid to talk: "can we talk?", "is now an ok time?".
+  case bid
   /// "I'm back" after a break.
   case back
   /// Nothing to do with the conversation at hand.
