@@ -17,9 +17,21 @@ public struct Coach: Sendable {
 
   public init(rules: RuleBook) {
     self.rules = rules
-    self.index = RuleIndex(rules: rules.rules, vocabularySize: rules.vocabulary.count)
-    self.tokenizer = Tokenizer(normalizer: rules.normalizer, vocabulary: rules.vocabulary, clauseWords: rules.clauseWords)
+    self.index = RuleIndex(
+      rules: rules.rules, vocabularySize: rules.vocabulary.count,
+      commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }))
+    self.tokenizer = Tokenizer(
+      normalizer: rules.normalizer, vocabulary: rules.vocabulary,
+      clauseWords: Set(rules.clauseWords.compactMap { rules.vocabulary[$0] }))
   }
+
+  /// Words too frequent to be a good reason to try a rule.
+  static let commonWords = [
+    "i", "you", "we", "it", "is", "are", "am", "be", "the", "a", "an", "to", "and", "not", "do", "that", "this",
+    "me", "my", "your", "so", "just", "of", "in", "on", "for", "with", "have", "was", "can", "will", "would",
+    "what", "how", "why", "if", "but", "at", "really", "us", "let", "like", "about", "get", "all", "go",
+    "?", "!", ".", ",", "going", "know", "want", "need", "feel", "time", "there", "no", "one", "up", "out", "back",
+  ]
 
   /// The normalised tokens of a reply, as the rules see them.
   public func tokens(of text: String) -> [Token] {
@@ -161,18 +173,13 @@ public struct Coach: Sendable {
     return Antidote(forMove: rule.move, move: target, why: template.why, tryThis: suggestion)
   }
 
-  /// The user's words after the evidence up to the end of its clause, pronouns turned round
-  /// for an I-statement ("my" -> "your" is not wanted: the user keeps speaking as themself).
+  /// The user's words after the evidence, up to the end of its clause, as typed.
   private func restOfClause(after hit: Hit, text: String, tokens: [Token]) -> String {
     let clause = tokens[hit.end - 1].clause
     var last = hit.end
     while last < tokens.count, tokens[last].clause == clause, tokens[last].kind == .word { last += 1 }
     guard last > hit.end else { return "" }
-    let words = slice(text, from: tokens[hit.end].utf8Start, to: tokens[last - 1].utf8End)
-    return words.split(separator: " ").map { word -> String in
-      let lower = word.lowercased()
-      return rules.pronounFlips[lower] ?? String(word)
-    }.joined(separator: " ")
+    return slice(text, from: tokens[hit.end].utf8Start, to: tokens[last - 1].utf8End)
   }
 
   private func slice(_ text: String, from start: Int, to end: Int) -> String {
@@ -247,12 +254,12 @@ private struct Context {
 extension String {
   /// Whether the template holds `{name}`.
   func hasPlaceholder(_ name: String) -> Bool {
-    filling([name: "\u{0}"]).contains("\u{0}")
+    filling([name: "\u{0}"]).utf8.contains(0)
   }
 
   /// Replaces each `{name}` of the template with its value; unknown names stay as written.
   func filling(_ values: [String: String]) -> String {
-    guard contains("{") else { return self }
+    guard utf8.contains(UInt8(ascii: "{")) else { return self }
     var out = ""
     var rest = self[...]
     while let open = rest.firstIndex(of: "{") {

@@ -8,10 +8,41 @@ public struct Normalizer: Sendable {
   /// Every word the rules know, used to undo stretched letters (`sooo` -> `so`, `pleeease` -> `please`).
   public var vocabulary: Set<String>
 
+  /// Every word whose normal form is known, with its pieces already interned: one lookup per word.
+  private var lexicon: [String: [Piece]] = [:]
+
+  /// One normalised token and its id in the rule book's vocabulary.
+  struct Piece: Sendable {
+    var text: String
+    var id: Int32
+  }
+
   public init(replacements: [String: [String]] = [:], isStems: Set<String> = [], vocabulary: Set<String> = []) {
     self.replacements = replacements
     self.isStems = isStems
     self.vocabulary = vocabulary
+  }
+
+  /// Prepares the one-lookup lexicon for the given token ids.
+  mutating func intern(_ ids: [String: Int32]) {
+    var lexicon: [String: [Piece]] = [:]
+    for word in vocabulary { lexicon[word] = [Piece(text: word, id: ids[word] ?? Token.unknown)] }
+    for (word, pieces) in replacements {
+      lexicon[word] = pieces.map { Piece(text: $0, id: ids[$0] ?? Token.unknown) }
+    }
+    self.lexicon = lexicon
+    self.ids = ids
+  }
+
+  private var ids: [String: Int32] = [:]
+
+  /// The pieces of one lowercased word, in one dictionary lookup for the common case.
+  func pieces(_ word: String, apostrophe: Bool, stretched: Bool) -> [Piece] {
+    if !apostrophe, !stretched {
+      if let known = lexicon[word] { return known }
+      return [Piece(text: word, id: Token.unknown)]
+    }
+    return expand(word).map { Piece(text: $0, id: ids[$0] ?? Token.unknown) }
   }
 
   /// Normalises one lowercased word (ASCII apostrophes kept) into one or more tokens.

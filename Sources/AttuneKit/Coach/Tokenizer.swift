@@ -4,8 +4,8 @@
 struct Tokenizer: Sendable {
   let normalizer: Normalizer
   let vocabulary: [String: Int32]
-  /// Words that open a new clause (`but`, `although`, ...).
-  let clauseWords: Set<String>
+  /// Ids of the words that open a new clause (`but`, `although`, ...).
+  let clauseWords: Set<Int32>
 
   func tokenize(_ text: String) -> [Token] {
     var tokens: [Token] = []
@@ -155,11 +155,20 @@ struct Tokenizer: Sendable {
     state.wordStart = nil
     let raw = String(decoding: state.wordBytes, as: UTF8.self)
     let isCaps = state.upper >= 2 && state.lower == 0
-    for piece in normalizer.expand(raw) {
-      if clauseWords.contains(piece), state.sentenceHasWords { state.clause += 1 }
+    var apostrophe = false
+    var stretched = false
+    var run = 0
+    var previous: UInt8 = 0
+    for byte in state.wordBytes {
+      if byte == UInt8(ascii: "'") { apostrophe = true }
+      if byte == previous { run += 1; if run >= 2 { stretched = true } } else { run = 0 }
+      previous = byte
+    }
+    for piece in normalizer.pieces(raw, apostrophe: apostrophe, stretched: stretched) {
+      if piece.id >= 0, clauseWords.contains(piece.id), state.sentenceHasWords { state.clause += 1 }
       tokens.append(
         Token(
-          text: piece, id: vocabulary[piece] ?? Token.unknown, kind: .word, start: start.scalar, end: scalarEnd,
+          text: piece.text, id: piece.id, kind: .word, start: start.scalar, end: scalarEnd,
           utf8Start: start.utf8, utf8End: utf8End, sentence: state.sentence, clause: state.clause, isCaps: isCaps))
       state.sentenceHasWords = true
     }

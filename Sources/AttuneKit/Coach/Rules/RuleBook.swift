@@ -12,7 +12,6 @@ public struct RuleBook: Sendable {
   let negationBarriers: Set<Int32>
   let numberWords: Set<Int32>
   let clauseWords: Set<String>
-  let pronounFlips: [String: String]
 
   public struct AntidoteTemplate: Sendable, Codable, Equatable {
     public var why: String
@@ -73,6 +72,7 @@ public struct RuleBook: Sendable {
       return id
     }
     for mark in ["?", "!", ".", ",", ";", "..."] { _ = intern(mark) }
+    for word in file.normalize?.clauseWords ?? [] { _ = intern(word) }
 
     let lists = file.lists ?? [:]
     let compiler = PatternCompiler(lists: lists, path: path)
@@ -119,10 +119,11 @@ public struct RuleBook: Sendable {
     self.negationBarriers = Set((normalize?.negationBarriers ?? []).map(intern))
     self.numberWords = Set((normalize?.numbers ?? []).map(intern))
     self.clauseWords = Set(normalize?.clauseWords ?? [])
-    self.pronounFlips = normalize?.pronounFlips ?? [:]
     self.vocabulary = vocabulary
-    self.normalizer = Normalizer(
+    var normalizer = Normalizer(
       replacements: replacements, isStems: Set(normalize?.isStems ?? []), vocabulary: Set(vocabulary.keys))
+    normalizer.intern(vocabulary)
+    self.normalizer = normalizer
   }
 }
 
@@ -176,14 +177,12 @@ struct RuleBookFile: Decodable {
     var negationBarriers: [String]?
     var numbers: [String]?
     var clauseWords: [String]?
-    var pronounFlips: [String: String]?
 
     enum CodingKeys: String, CodingKey {
       case replace, negators, numbers
       case isStems = "is-stems"
       case negationBarriers = "negation-barriers"
       case clauseWords = "clause-words"
-      case pronounFlips = "pronoun-flips"
     }
   }
 

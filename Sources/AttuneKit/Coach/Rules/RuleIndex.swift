@@ -1,4 +1,3 @@
-import Foundation
 /// Every pattern variant of every rule, flattened into contiguous tables and indexed by the
 /// token id each can start with, so matching is array reads and bit tests, no hashing.
 struct RuleIndex: Sendable {
@@ -36,13 +35,21 @@ struct RuleIndex: Sendable {
   private var byFirst: [Int32] = []
   /// Variants that can start on any token.
   private var anywhere: [Int32] = []
+  /// For each token id: the variants whose anchor (their rarest required step) it satisfies.
+  /// A variant is tried on a reply only when some token of the reply satisfies its anchor.
+  private var anchoredStart: [Int32] = []
+  private var anchoredEnd: [Int32] = []
+  private var anchored: [Int32] = []
+  /// Variants with no usable anchor: always tried.
+  private var unanchored: [Int32] = []
   let ruleCount: Int
 
-  init(rules: [CoachRule], vocabularySize: Int) {
+  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = []) {
     wordsPerSet = (vocabularySize + 63) / 64
     ruleCount = rules.count
     var setIndex: [Set<Int32>: Int32] = [:]
     var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
+    var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     func indexOf(_ ids: Set<Int32>) -> Int32 {
       if let known = setIndex[ids] { return known }
       let index = Int32(setIndex.count)
@@ -81,6 +88,27 @@ struct RuleIndex: Sendable {
             }
             let variantIndex = Int32(variants.count)
             variants.append(Variant(rule: Int32(number), role: role, firstStep: first, stepCount: Int32(source.count)))
+            // Anchor: the required step whose tokens are rarest (no common words, fewest ids).
+            var anchor: Set<Int32>?
+            for step in source {
+              var ids: Set<Int32>
+              switch step {
+              case .any(let set, _, false): ids = set
+              case .phrases(let options, false): ids = options.reduce(into: Set<Int32>()) { $0.formUnion($1.flatMap { $0 }) }
+              default: continue
+              }
+              ids = ids.filter { $0 >= 0 }
+              let common = !ids.isDisjoint(with: commonWords)
+              let best = anchor.map { !$0.isDisjoint(with: commonWords) } ?? true
+              if anchor == nil || (best && !common) || (best == common && ids.count < (anchor?.count ?? 0)) {
+                anchor = ids
+              }
+            }
+            if let anchor, !anchor.isEmpty {
+              for id in anchor where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
+            } else {
+              unanchored.append(variantIndex)
+            }
             // Index by the first required token, if the variant has one before anything optional.
             var lead = source.first
             if case .sentenceStart = lead, source.count > 1 { lead = source[1] }
@@ -96,14 +124,15 @@ struct RuleIndex: Sendable {
         }
       }
     }
-    if ProcessInfo.processInfo.environment["ATTUNE_INDEX_STATS"] != nil {
-      let sizes = firstOf.enumerated().sorted { $0.element.count > $1.element.count }.prefix(8).map { "\($0.offset):\($0.element.count)" }
-      print("variants \(variants.count) steps \(steps.count) sets \(setIndex.count) anywhere \(anywhere.count) top \(sizes)")
-    }
     for list in firstOf {
       firstStart.append(Int32(byFirst.count))
       byFirst.append(contentsOf: list)
       firstEnd.append(Int32(byFirst.count))
+    }
+    for list in anchorOf {
+      anchoredStart.append(Int32(anchored.count))
+      anchored.append(contentsOf: list)
+      anchoredEnd.append(Int32(anchored.count))
     }
   }
 
@@ -114,6 +143,12 @@ struct RuleIndex: Sendable {
     guard count > 0 else { return hits }
     // Stamp per rule and role: the last start token it matched at.
     var stamp = [Int32](repeating: -1, count: ruleCount * 3)
+    // Which variants can match at all: their anchor is among the reply's tokens.
+    var live = [Bool](repeating: false, count: variants.count)
+    for id in columns.ids where id >= 0 && Int(id) < anchoredStart.count {
+      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { live[Int(anchored[k])] = true }
+    }
+    for variantIndex in unanchored { live[Int(variantIndex)] = true }
     columns.ids.withUnsafeBufferPointer { ids in
       columns.sentences.withUnsafeBufferPointer { sentences in
         columns.clauses.withUnsafeBufferPointer { clauses in
@@ -127,6 +162,7 @@ struct RuleIndex: Sendable {
                   ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
                   wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
                 func attempt(_ variantIndex: Int32, _ start: Int) {
+                  guard live[Int(variantIndex)] else { return }
                   let variant = variants[Int(variantIndex)]
                   let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
                   if stamp[key] == Int32(start) { return }
