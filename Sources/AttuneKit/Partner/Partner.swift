@@ -185,6 +185,7 @@ public struct Partner: Sendable {
   static let secureOrder: [Move] = [.selfSoothing, .responsibility, .repair, .reassurance, .validation, .request, .curiosity, .appreciation, .gentleStartup, .boundary]
   static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global, .blame, .plea, .shutdown, .apology, .affection,
                                 .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need, .topic]
+  static let backupCues: Set<Cue> = [.blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global]
   static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15
@@ -220,7 +221,8 @@ public struct Partner: Sendable {
     }
     for cue in Set(cues) {
       guard let effect = profile.cueEffects[cue] else { continue }
-      if cue == .question && !moves.isEmpty { continue }
+      // Backup cues stand in for moves the coach did not find; they never count twice.
+      if !moves.isEmpty && (Self.backupCues.contains(cue) || cue == .question) { continue }
       delta += effect.arousal
       trustDelta += effect.trust
     }
