@@ -118,7 +118,7 @@ func aLongHostileChatNeverRepeatsWithinTenReplies(style: AttachmentStyle) throws
   _ = p.open()
   let reply = p.respond(to: said("You never take the bins out.", .criticism))
   #expect(reply.text.contains("'never'"))
-  #expect(reply.rule == "chores.global")
+  #expect(reply.rule == "chores.global.avoidant")
 }
 
 @Test func aPromiseIsRememberedAndBroughtBack() throws {
