@@ -182,7 +182,7 @@ public struct Partner: Sendable {
   // MARK: State
 
   static let insecureOrder: [Move] = [.threat, .contempt, .criticism, .stonewalling, .dismissing, .protest, .defensiveness, .withdrawal, .selfBlame]
-  static let secureOrder: [Move] = [.selfSoothing, .responsibility, .repair, .reassurance, .validation, .request, .curiosity, .appreciation, .gentleStartup, .boundary]
+  static let secureOrder: [Move] = [.selfSoothing, .responsibility, .request, .repair, .reassurance, .validation, .curiosity, .appreciation, .gentleStartup, .boundary]
   static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global, .blame, .plea, .shutdown, .apology, .affection,
                                 .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need, .topic]
   static let backupCues: Set<Cue> = [.blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global]
