@@ -8,9 +8,13 @@ struct Run {
   var status: Int32
 }
 
-let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
 
-func attune(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:], directory: URL = projectRoot) throws -> Run {
+func attune(
+  _ arguments: [String], input: Data = Data(), environment: [String: String] = [:],
+  directory: URL = projectRoot
+) throws -> Run {
   let process = Process()
   process.executableURL = Bundle.main.bundleURL.appendingPathComponent("attune")
   process.arguments = arguments
@@ -31,13 +35,16 @@ func attune(_ arguments: [String], input: Data = Data(), environment: [String: S
   let out = outPipe.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   let err = FileManager.default.contents(atPath: errPath) ?? Data()
-  return Run(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), status: process.terminationStatus)
+  return Run(
+    stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+    status: process.terminationStatus)
 }
 
 func lines(_ text: String) -> Data { Data((text + "\n").utf8) }
 
 func tempPath(_ name: String) -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("attune-cli-\(UUID().uuidString)")
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "attune-cli-\(UUID().uuidString)")
   try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   return dir.appendingPathComponent(name).path
 }
@@ -62,7 +69,11 @@ let secureScript = """
 @Test(arguments: ["secure", "anxious", "avoidant", "disorganized"])
 func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws {
   let path = tempPath("chat.jsonl")
-  let run = try attune(["chat", "--scenario", "phones-at-dinner", "--style", style, "--seed", "3", "--transcript", path], input: lines(secureScript))
+  let run = try attune(
+    [
+      "chat", "--scenario", "phones-at-dinner", "--style", style, "--seed", "3", "--transcript",
+      path,
+    ], input: lines(secureScript))
   #expect(run.status == 0, "\(run.stderr)")
   #expect(run.stdout.contains("Partner: "))
   #expect(run.stdout.contains("Debrief"))
@@ -79,8 +90,12 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
 }
 
 @Test func theSameSeedGivesTheSameRepliesByteForByte() throws {
-  let a = try attune(["chat", "--scenario", "money", "--style", "disorganized", "--seed", "42", "--no-save"], input: lines(secureScript))
-  let b = try attune(["chat", "--scenario", "money", "--style", "disorganized", "--seed", "42", "--no-save"], input: lines(secureScript))
+  let a = try attune(
+    ["chat", "--scenario", "money", "--style", "disorganized", "--seed", "42", "--no-save"],
+    input: lines(secureScript))
+  let b = try attune(
+    ["chat", "--scenario", "money", "--style", "disorganized", "--seed", "42", "--no-save"],
+    input: lines(secureScript))
   #expect(a.status == 0 && b.status == 0)
   #expect(a.stdout == b.stdout)
 }
@@ -112,7 +127,8 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
   input.append(Data([0x68, 0x69, 0x00, 0xFF, 0xFE, 0x0A]))
   input.append(lines("/quit"))
   let path = tempPath("bad.jsonl")
-  let run = try attune(["chat", "--style", "anxious", "--seed", "1", "--transcript", path], input: input)
+  let run = try attune(
+    ["chat", "--style", "anxious", "--seed", "1", "--transcript", path], input: input)
   #expect(run.status == 0, "\(run.stderr)")
   #expect(run.stdout.contains("very long message"))
   let users = try events(path).filter { $0["type"] as? String == "user" }
@@ -137,36 +153,52 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
     this line is never read
     """
   let path = tempPath("cmds.jsonl")
-  let run = try attune(["chat", "--scenario", "chores", "--style", "secure", "--seed", "5", "--transcript", path], input: lines(script))
+  let run = try attune(
+    ["chat", "--scenario", "chores", "--style", "secure", "--seed", "5", "--transcript", path],
+    input: lines(script))
   #expect(run.status == 0)
-  for expected in ["/pause MINUTES", "with rule", "Arousal [", "Hint: ", "Took back turn 1", "15 minutes pass", "Debrief"] {
+  for expected in [
+    "/pause MINUTES", "with rule", "Arousal [", "Hint: ", "Took back turn 1", "15 minutes pass",
+    "Debrief",
+  ] {
     #expect(run.stdout.contains(expected), "missing \(expected)")
   }
-  let names = try events(path).compactMap { $0["type"] as? String == "command" ? $0["name"] as? String : nil }
+  let names = try events(path).compactMap {
+    $0["type"] as? String == "command" ? $0["name"] as? String : nil
+  }
   #expect(names == ["why", "state", "hint", "undo", "pause", "end"])
 }
 
 @Test func theSafetyMessageStepsOutOfTheRole() throws {
-  let run = try attune(["chat", "--style", "avoidant", "--no-save"], input: lines("he hit me and I'm scared"))
+  let run = try attune(
+    ["chat", "--style", "avoidant", "--no-save"], input: lines("he hit me and I'm scared"))
   #expect(run.status == 0)
   #expect(run.stdout.contains("Stepping out of the role-play"))
   #expect(run.stdout.contains("Type /end to stop here"))
 }
 
 @Test func coachLiveShowsVerdictsAndOffHidesThem() throws {
-  let live = try attune(["chat", "--style", "secure", "--no-save", "--coach", "live"], input: lines("You never listen to me."))
+  let live = try attune(
+    ["chat", "--style", "secure", "--no-save", "--coach", "live"],
+    input: lines("You never listen to me."))
   #expect(live.stdout.contains("coach: insecure"))
-  let off = try attune(["chat", "--style", "secure", "--no-save", "--coach", "off"], input: lines("You never listen to me."))
+  let off = try attune(
+    ["chat", "--style", "secure", "--no-save", "--coach", "off"],
+    input: lines("You never listen to me."))
   #expect(!off.stdout.contains("coach:"))
   #expect(!off.stdout.contains("Horsemen"))
 }
 
 @Test func playersTakeTurnsRoundRobin() throws {
   let path = tempPath("players.jsonl")
-  _ = try attune(["chat", "--players", "Ana,Ben", "--transcript", path], input: lines("hi\nhello\nhey"))
+  _ = try attune(
+    ["chat", "--players", "Ana,Ben", "--transcript", path], input: lines("hi\nhello\nhey"))
   let all = try events(path)
   #expect(all.first?["players"] as? [String] == ["Ana", "Ben"])
-  #expect(all.filter { $0["type"] as? String == "user" }.map { $0["player"] as? String ?? "" } == ["Ana", "Ben", "Ana"])
+  #expect(
+    all.filter { $0["type"] as? String == "user" }.map { $0["player"] as? String ?? "" } == [
+      "Ana", "Ben", "Ana",
+    ])
 }
 
 @Test func aTranscriptIsNeverOverwritten() throws {
@@ -190,7 +222,9 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
 
 @Test func aBrokenScenarioNeverStartsAChat() throws {
   let path = tempPath("broken.yaml")
-  try "version: 1\ntitle: Broken\nsetup: x\nneeds:\n  heard: y\nopenings:\n  secure: a\nrepiles: []\n".write(toFile: path, atomically: true, encoding: .utf8)
+  try
+    "version: 1\ntitle: Broken\nsetup: x\nneeds:\n  heard: y\nopenings:\n  secure: a\nrepiles: []\n"
+    .write(toFile: path, atomically: true, encoding: .utf8)
   let run = try attune(["chat", "--scenario", path, "--no-save"], input: lines("hello"))
   #expect(run.status == 1)
   #expect(run.stderr.contains("\(path):8:1: error: unknown key 'repiles'"))
@@ -199,10 +233,14 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
 
 @Test func lintReportsPositionsAndFailsOnErrors() throws {
   let path = tempPath("lint.yaml")
-  try "version: 1\ntitle: T\nsetup: S\nneeds:\n  heard: h\nopenings:\n  secure: a\n  anxious: b\n  avoidant: c\n  disorganized: d\nreplies:\n  - id: r\n    on: critcism\n    lines: [x]\n".write(toFile: path, atomically: true, encoding: .utf8)
+  try
+    "version: 1\ntitle: T\nsetup: S\nneeds:\n  heard: h\nopenings:\n  secure: a\n  anxious: b\n  avoidant: c\n  disorganized: d\nreplies:\n  - id: r\n    on: critcism\n    lines: [x]\n"
+    .write(toFile: path, atomically: true, encoding: .utf8)
   let run = try attune(["lint", path])
   #expect(run.status == 1)
-  #expect(run.stderr.contains("\(path):13:9: error: unknown trigger 'critcism' (did you mean 'criticism'?"))
+  #expect(
+    run.stderr.contains(
+      "\(path):13:9: error: unknown trigger 'critcism' (did you mean 'criticism'?"))
   #expect(run.stderr.contains("    on: critcism\n        ^"))
   let clean = try attune(["lint"])
   #expect(clean.status == 0, "\(clean.stderr)")
@@ -212,12 +250,17 @@ func aWholeChatThroughStdinEndsWithADebriefAndATranscript(style: String) throws 
 @Test func scenariosAreListedAndFoundFromElsewhere() throws {
   let run = try attune(["scenarios"])
   #expect(run.status == 0)
-  for id in ["chores", "phones-at-dinner", "money", "in-laws", "forgotten-anniversary", "friends-night", "late-texts", "work-hours"] {
+  for id in [
+    "chores", "phones-at-dinner", "money", "in-laws", "forgotten-anniversary", "friends-night",
+    "late-texts", "work-hours",
+  ] {
     #expect(run.stdout.contains(id))
   }
   let json = try attune(["scenarios", "--json"])
   #expect(json.stdout.split(separator: "\n").count >= 8)
-  let elsewhere = try attune(["scenarios"], environment: ["ATTUNE_SCENARIOS": projectRoot.appendingPathComponent("Scenarios").path],
-                             directory: FileManager.default.temporaryDirectory)
+  let elsewhere = try attune(
+    ["scenarios"],
+    environment: ["ATTUNE_SCENARIOS": projectRoot.appendingPathComponent("Scenarios").path],
+    directory: FileManager.default.temporaryDirectory)
   #expect(elsewhere.stdout.contains("chores"))
 }

@@ -6,7 +6,8 @@ public enum AttachmentStyle: String, CaseIterable, Sendable, Codable, Hashable {
   public init?(name: String) {
     switch name.trimmingWhitespace.lowercased().replacingOccurrences(of: "_", with: "-") {
     case "secure": self = .secure
-    case "anxious", "anxious-ambivalent", "ambivalent", "anxious-preoccupied", "preoccupied": self = .anxious
+    case "anxious", "anxious-ambivalent", "ambivalent", "anxious-preoccupied", "preoccupied":
+      self = .anxious
     case "avoidant", "dismissive", "dismissive-avoidant": self = .avoidant
     case "disorganized", "disorganised", "fearful", "fearful-avoidant": self = .disorganized
     default: return nil

@@ -19,7 +19,10 @@ public struct ChatOptions: Sendable {
   public var coach: CoachMode
   public var maxTurns: Int
 
-  public init(scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String] = ["you"], coach: CoachMode = .live, maxTurns: Int = ChatOptions.defaultMaxTurns) {
+  public init(
+    scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String] = ["you"],
+    coach: CoachMode = .live, maxTurns: Int = ChatOptions.defaultMaxTurns
+  ) {
     self.scenario = scenario
     self.style = style
     self.seed = seed
@@ -68,11 +71,15 @@ public final class ChatSession {
   public private(set) var outcome: Outcome?
   public private(set) var started = false
 
-  public init(options: ChatOptions, coach: Coach = .shared, sink: (any TranscriptSink)? = nil, data: PartnerData = .shared) {
+  public init(
+    options: ChatOptions, coach: Coach = .shared, sink: (any TranscriptSink)? = nil,
+    data: PartnerData = .shared
+  ) {
     self.options = options
     self.coach = coach
     self.sink = sink
-    self.partner = Partner(scenario: options.scenario, style: options.style, seed: options.seed, data: data)
+    self.partner = Partner(
+      scenario: options.scenario, style: options.style, seed: options.seed, data: data)
   }
 
   public var isOver: Bool { outcome != nil }
@@ -87,7 +94,10 @@ public final class ChatSession {
     guard !started else { return [] }
     started = true
     var out: [ChatOutput] = []
-    save(TranscriptLine.session(scenario: options.scenario, style: options.style, seed: options.seed, players: options.players, started: date), into: &out)
+    save(
+      TranscriptLine.session(
+        scenario: options.scenario, style: options.style, seed: options.seed,
+        players: options.players, started: date), into: &out)
     let reply = partner.open()
     openingArousal = reply.after.arousal
     save(TranscriptLine.partner(turn: 0, reply: reply), into: &out)
@@ -107,14 +117,19 @@ public final class ChatSession {
     if line.hasPrefix("//") { line.removeFirst() }
     var out: [ChatOutput] = []
     if cut {
-      out.append(.info("(That was a very long message: your partner read the first \(ChatOptions.maxLineLength) characters.)"))
+      out.append(
+        .info(
+          "(That was a very long message: your partner read the first \(ChatOptions.maxLineLength) characters.)"
+        ))
     }
     let turn = nextTurn
     let player = currentPlayer
     let annotation = coach.annotate(line)
     snapshots.append(partner.state)
     save(TranscriptLine.user(turn: turn, player: player, annotation: annotation), into: &out)
-    if options.coach == .live && !annotation.moves.isEmpty || options.coach == .live && annotation.verdict != .neutral {
+    if options.coach == .live && !annotation.moves.isEmpty
+      || options.coach == .live && annotation.verdict != .neutral
+    {
       out.append(.coach(annotation))
     }
     let reply = partner.respond(to: annotation)
@@ -149,14 +164,21 @@ public final class ChatSession {
     save(TranscriptLine.end(outcome: ending, turns: exchanges.count, debrief: debrief), into: &out)
     let scenario = options.scenario
     let needs = partner.data.needs
-    out.append(.debrief(debrief, text: debrief.render(includeCoach: options.coach != .off) { scenario.needText($0, catalogue: needs) }))
+    out.append(
+      .debrief(
+        debrief,
+        text: debrief.render(includeCoach: options.coach != .off) {
+          scenario.needText($0, catalogue: needs)
+        }))
     return out
   }
 
   public func makeDebrief(_ ending: Outcome) -> Debrief {
     let met = partner.state.met
     let unmet = partner.requiredNeeds.filter { !met.contains($0) }
-    return Debrief(outcome: ending, exchanges: exchanges, openingArousal: openingArousal, needsMet: met, needsUnmet: unmet)
+    return Debrief(
+      outcome: ending, exchanges: exchanges, openingArousal: openingArousal, needsMet: met,
+      needsUnmet: unmet)
   }
 
   // MARK: Commands
@@ -180,9 +202,15 @@ public final class ChatSession {
     let name = parts.first?.lowercased() ?? ""
     let argument = parts.count > 1 ? parts[1].trimmingWhitespace : nil
     var out: [ChatOutput] = []
-    let known = ["help", "hint", "undo", "why", "state", "pause", "next", "end", "quit", "exit", "?"]
+    let known = [
+      "help", "hint", "undo", "why", "state", "pause", "next", "end", "quit", "exit", "?",
+    ]
     guard known.contains(name) else {
-      return [.info("Unknown command '/\(name)'. Type /help for the list, or start with // to say it to your partner.")]
+      return [
+        .info(
+          "Unknown command '/\(name)'. Type /help for the list, or start with // to say it to your partner."
+        )
+      ]
     }
     let recorded = name == "exit" ? "quit" : name == "?" ? "help" : name
     if recorded != "help" {
@@ -200,7 +228,10 @@ public final class ChatSession {
       }
       partner.restore(snapshot)
       playerIndex = max(0, playerIndex - 1)
-      out.append(.info("Took back turn \(last.turn): \"\(Debrief.short(last.text))\" and the answer. Try another way."))
+      out.append(
+        .info(
+          "Took back turn \(last.turn): \"\(Debrief.short(last.text))\" and the answer. Try another way."
+        ))
     case "why":
       out.append(.info(why()))
     case "state":
@@ -225,7 +256,8 @@ public final class ChatSession {
         playerIndex = index
         out.append(.info("\(options.players[index]), you're on."))
       } else {
-        out.append(.info("No player '\(name)'. Players: \(options.players.joined(separator: ", "))."))
+        out.append(
+          .info("No player '\(name)'. Players: \(options.players.joined(separator: ", "))."))
       }
     default:  // end, quit
       out += finish(.quit)
@@ -240,16 +272,23 @@ public final class ChatSession {
       lines.append("  Moves: none found (\(last.annotation.verdict.rawValue))")
     } else {
       let moves = last.annotation.moves.map { "\($0.move.id) (\"\($0.evidence)\")" }
-      lines.append("  Moves: \(moves.joined(separator: ", ")) — \(last.annotation.verdict.rawValue)")
+      lines.append(
+        "  Moves: \(moves.joined(separator: ", ")) — \(last.annotation.verdict.rawValue)")
     }
     if !last.reply.cues.isEmpty {
       lines.append("  Partner noticed: \(last.reply.cues.map(\.rawValue).joined(separator: ", "))")
     }
     let r = last.reply
-    lines.append("  Answered: \(r.answered ?? "nothing specific") with rule \(r.rule)\(r.fallback ? " (a generic fallback)" : "")")
-    lines.append("  Arousal \(r.before.arousal) → \(r.after.arousal) (\(r.before.band.rawValue) → \(r.after.band.rawValue)), trust \(r.before.trust) → \(r.after.trust)")
+    lines.append(
+      "  Answered: \(r.answered ?? "nothing specific") with rule \(r.rule)\(r.fallback ? " (a generic fallback)" : "")"
+    )
+    lines.append(
+      "  Arousal \(r.before.arousal) → \(r.after.arousal) (\(r.before.band.rawValue) → \(r.after.band.rawValue)), trust \(r.before.trust) → \(r.after.trust)"
+    )
     if !r.metNow.isEmpty {
-      lines.append("  Needs met: \(r.metNow.map { options.scenario.needText($0, catalogue: partner.data.needs) }.joined(separator: "; "))")
+      lines.append(
+        "  Needs met: \(r.metNow.map { options.scenario.needText($0, catalogue: partner.data.needs) }.joined(separator: "; "))"
+      )
     }
     return lines.joined(separator: "\n")
   }
@@ -258,7 +297,8 @@ public final class ChatSession {
     let s = partner.state
     func bar(_ value: Int) -> String {
       let filled = max(0, min(20, value / 5))
-      return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "]"
+      return "[" + String(repeating: "#", count: filled)
+        + String(repeating: ".", count: 20 - filled) + "]"
     }
     let profile = partner.profile
     var lines = [
@@ -266,7 +306,8 @@ public final class ChatSession {
       "Trust   \(bar(s.trust)) \(s.trust)",
     ]
     let needs = partner.requiredNeeds.map { id in
-      (s.met.contains(id) ? "[x] " : "[ ] ") + options.scenario.needText(id, catalogue: partner.data.needs)
+      (s.met.contains(id) ? "[x] " : "[ ] ")
+        + options.scenario.needText(id, catalogue: partner.data.needs)
     }
     lines.append("Needs   " + needs.joined(separator: "\n        "))
     let thought = partner.thought()

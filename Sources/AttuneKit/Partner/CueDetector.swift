@@ -44,7 +44,9 @@ func tokenize(_ text: String) -> [String] {
   var tokens: [String] = []
   var current = ""
   for scalar in text.unicodeScalars {
-    if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "'" || scalar == "\u{2019}" {
+    if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "'"
+      || scalar == "\u{2019}"
+    {
       current.unicodeScalars.append(scalar == "\u{2019}" ? "'" : scalar)
     } else if !current.isEmpty {
       tokens.append(current.lowercased())
@@ -96,16 +98,24 @@ public struct CueDetector: Sendable {
   ///   - previous: the user's earlier lines, normalised, most recent last.
   ///   - topicWords: the scenario's subject words, lowercase.
   ///   - hasMoves: whether the coach found any move (off-topic needs it not to).
-  public func detect(_ text: String, previous: [String], topicWords: [String], hasMoves: Bool) -> [CueHit] {
+  public func detect(_ text: String, previous: [String], topicWords: [String], hasMoves: Bool)
+    -> [CueHit]
+  {
     let tokens = tokenize(text)
     let words = tokens.filter { !$0.allSatisfy(\.isNumber) }
     var hits: [CueHit] = []
     func add(_ cue: Cue, _ evidence: String) { hits.append(CueHit(cue: cue, evidence: evidence)) }
 
-    for cue in [Cue.safety, .bot, .back, .swear, .global, .ultimatum, .blame, .plea, .shutdown, .apology, .affection, .thanks, .empathy, .flooding, .feeling, .need, .unsure, .bid] {
+    for cue in [
+      Cue.safety, .bot, .back, .swear, .global, .ultimatum, .blame, .plea, .shutdown, .apology,
+      .affection, .thanks, .empathy, .flooding, .feeling, .need, .unsure, .bid,
+    ] {
       for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: tokens) != nil {
         let quote = Partner.echo(text) ?? text.trimmingWhitespace
-        add(cue, [.blame, .plea, .shutdown, .ultimatum].contains(cue) ? quote : phrase.joined(separator: " "))
+        add(
+          cue,
+          [.blame, .plea, .shutdown, .ultimatum].contains(cue)
+            ? quote : phrase.joined(separator: " "))
         break
       }
     }
@@ -127,7 +137,8 @@ public struct CueDetector: Sendable {
     }
 
     if words.count <= 3, !words.isEmpty,
-      let acks = lexicon.phrases[.ack], acks.contains(words) || words.allSatisfy({ acks.contains([$0]) })
+      let acks = lexicon.phrases[.ack],
+      acks.contains(words) || words.allSatisfy({ acks.contains([$0]) })
     {
       add(.ack, words.joined(separator: " "))
     }
@@ -137,16 +148,20 @@ public struct CueDetector: Sendable {
       let accented = letters.contains { $0.value >= 0x00C0 && $0.value <= 0x024F }
       let englishCount = tokens.filter { lexicon.english.contains($0) }.count
       let foreignCount = tokens.filter { lexicon.foreign.contains($0) }.count
-      if nonLatin || (foreignCount > englishCount) || (accented && englishCount * 2 < tokens.count) {
+      if nonLatin || (foreignCount > englishCount) || (accented && englishCount * 2 < tokens.count)
+      {
         add(.foreign, text.trimmingWhitespace)
-      } else if englishCount == 0, !words.isEmpty, words.allSatisfy({ Self.looksUnpronounceable($0) || $0.count == 1 }),
+      } else if englishCount == 0, !words.isEmpty,
+        words.allSatisfy({ Self.looksUnpronounceable($0) || $0.count == 1 }),
         words.contains(where: { $0.count >= 3 })
       {
         add(.gibberish, text.trimmingWhitespace)
       }
     }
 
-    if text.contains("!!") || text.contains("?!") || text.contains("!?") || Self.hasShoutedWord(text) {
+    if text.contains("!!") || text.contains("?!") || text.contains("!?")
+      || Self.hasShoutedWord(text)
+    {
       add(.shout, text.trimmingWhitespace)
     }
 
@@ -155,11 +170,15 @@ public struct CueDetector: Sendable {
     }
 
     let onTopic = topicWords.first { word in
-      word.contains(" ") ? find(word.split(separator: " ").map(String.init), in: tokens) != nil : tokens.contains { $0 == word || ($0.hasPrefix(word) && $0.count <= word.count + 3) }
+      word.contains(" ")
+        ? find(word.split(separator: " ").map(String.init), in: tokens) != nil
+        : tokens.contains { $0 == word || ($0.hasPrefix(word) && $0.count <= word.count + 3) }
     }
     if let word = onTopic {
       add(.topic, word)
-    } else if !hasMoves, hits.allSatisfy({ $0.cue == .question || $0.cue == .shout }), tokens.count >= 2 {
+    } else if !hasMoves, hits.allSatisfy({ $0.cue == .question || $0.cue == .shout }),
+      tokens.count >= 2
+    {
       let offtopicWord = tokens.first { lexicon.offtopic.contains($0) }
       let personal = tokens.contains { lexicon.relationship.contains($0) }
       if let word = offtopicWord {
@@ -172,13 +191,15 @@ public struct CueDetector: Sendable {
   }
 
   static let questionStarters: Set<String> = [
-    "what", "why", "how", "when", "where", "who", "which", "do", "does", "did", "can", "could", "would",
+    "what", "why", "how", "when", "where", "who", "which", "do", "does", "did", "can", "could",
+    "would",
     "will", "are", "is", "should", "have", "has", "was", "were", "am", "shall",
   ]
 
   static func isEmoji(_ scalar: Unicode.Scalar) -> Bool {
     let p = scalar.properties
-    return (p.isEmoji && (p.isEmojiPresentation || scalar.value > 0x2000)) || (0x1F000...0x1FAFF).contains(scalar.value)
+    return (p.isEmoji && (p.isEmojiPresentation || scalar.value > 0x2000))
+      || (0x1F000...0x1FAFF).contains(scalar.value)
   }
 
   /// A word of letters with no vowels, a run of four or more consonants, or a keyboard row.
@@ -186,7 +207,8 @@ public struct CueDetector: Sendable {
     let vowels: Set<Character> = ["a", "e", "i", "o", "u", "y"]
     let letters = word.filter(\.isLetter)
     guard letters.count >= 3 else { return false }
-    for row in ["qwertyuiop", "asdfghjkl", "zxcvbnm"] where letters.count >= 4 && row.contains(letters) {
+    for row in ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+    where letters.count >= 4 && row.contains(letters) {
       return true
     }
     let vowelCount = letters.filter { vowels.contains($0) }.count
@@ -210,7 +232,11 @@ public struct CueDetector: Sendable {
         continue
       }
       if word.count >= 3 {
-        if word == word.uppercased() && word != word.lowercased() { upperWords += 1 } else { lowerWords += 1 }
+        if word == word.uppercased() && word != word.lowercased() {
+          upperWords += 1
+        } else {
+          lowerWords += 1
+        }
       }
       word = ""
     }
@@ -225,7 +251,9 @@ public struct CueDetector: Sendable {
       if units.contains(token), i > 0 {
         let amount = tokens[i - 1]
         if Int(amount) != nil || lexicon.numbers.contains(amount) {
-          if i > 1, tokens[i - 2] == "in" || tokens[i - 2] == "for" { return "in \(amount) \(token)" }
+          if i > 1, tokens[i - 2] == "in" || tokens[i - 2] == "for" {
+            return "in \(amount) \(token)"
+          }
           return "in \(amount) \(token)"
         }
         if amount == "few" || amount == "couple" { return "in a \(amount) \(token)" }
@@ -235,7 +263,9 @@ public struct CueDetector: Sendable {
         let next = tokens[i + 1]
         if Int(next) != nil || next.first?.isNumber == true || lexicon.numbers.contains(next) {
           var phrase = "at \(next)"
-          if i + 2 < tokens.count, ["pm", "am", "o'clock", "thirty"].contains(tokens[i + 2]) { phrase += " \(tokens[i + 2])" }
+          if i + 2 < tokens.count, ["pm", "am", "o'clock", "thirty"].contains(tokens[i + 2]) {
+            phrase += " \(tokens[i + 2])"
+          }
           return phrase
         }
       }

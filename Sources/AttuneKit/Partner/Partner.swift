@@ -34,24 +34,32 @@ public struct Partner: Sendable {
   public let requiredNeeds: [String]
   public private(set) var state: PartnerState
 
-  public init(scenario: Scenario, style: AttachmentStyle, seed: UInt64, data: PartnerData = .shared) {
+  public init(scenario: Scenario, style: AttachmentStyle, seed: UInt64, data: PartnerData = .shared)
+  {
     self.style = style
     self.scenario = scenario
     self.data = data
-    let profile = data.profiles[style] ?? StyleProfile(
-      style: style, baseline: 40, start: 50, calmBelow: 40, floodedAt: 75, trust: 50, recovery: 0.2, ruptureAfter: 3,
-      steadyTurns: 1, needs: [], soothers: [], moveEffects: [:], cueEffects: [:], thoughts: [:], hints: [:])
+    let profile =
+      data.profiles[style]
+      ?? StyleProfile(
+        style: style, baseline: 40, start: 50, calmBelow: 40, floodedAt: 75, trust: 50,
+        recovery: 0.2, ruptureAfter: 3,
+        steadyTurns: 1, needs: [], soothers: [], moveEffects: [:], cueEffects: [:], thoughts: [:],
+        hints: [:])
     self.profile = profile
     self.detector = CueDetector(lexicon: data.lexicon)
     var index: [Trigger: [ReplyRule]] = [:]
-    let rules = scenario.replies.filter { $0.styles?.contains(style) ?? true } + (data.banks[style]?.rules ?? [])
+    let rules =
+      scenario.replies.filter { $0.styles?.contains(style) ?? true }
+      + (data.banks[style]?.rules ?? [])
     for rule in rules {
       for trigger in rule.triggers { index[trigger, default: []].append(rule) }
     }
     self.index = index
     self.requiredNeeds = scenario.requiredNeeds(for: profile)
     let arousal = min(100, profile.start + (scenario.difficulty - 1) * StyleProfile.difficultyStep)
-    state = PartnerState(arousal: arousal, trust: profile.trust, band: profile.band(for: arousal), seed: seed)
+    state = PartnerState(
+      arousal: arousal, trust: profile.trust, band: profile.band(for: arousal), seed: seed)
   }
 
   /// The next unmet need, or `done`.
@@ -72,16 +80,22 @@ public struct Partner: Sendable {
     let lines = scenario.openings[style] ?? []
     var candidates: [Candidate] = []
     for (i, line) in lines.enumerated() {
-      candidates.append(Candidate(ruleID: "\(scenario.id).opening.\(style.id)", key: "opening#\(i)",
-                                  text: fill(line, values: baseValues()) ?? line, specificity: 0, order: i))
+      candidates.append(
+        Candidate(
+          ruleID: "\(scenario.id).opening.\(style.id)", key: "opening#\(i)",
+          text: fill(line, values: baseValues()) ?? line, specificity: 0, order: i))
     }
     let draw = state.rng.next()
     if let chosen = ReplySelector.best(from: candidates, state: state, draw: draw) {
       state.recordUse(chosen.key, text: chosen.text)
-      return PartnerReply(text: chosen.text, rule: chosen.ruleID, fallback: false, answered: "opening", before: meters,
-                          after: state.meters, metNow: [], outcome: nil, safety: false, cues: [])
+      return PartnerReply(
+        text: chosen.text, rule: chosen.ruleID, fallback: false, answered: "opening",
+        before: meters,
+        after: state.meters, metNow: [], outcome: nil, safety: false, cues: [])
     }
-    return pick(topics: [.event(.opening)], values: baseValues(), tokens: [], meters: meters, metNow: [], outcome: nil, cues: [])
+    return pick(
+      topics: [.event(.opening)], values: baseValues(), tokens: [], meters: meters, metNow: [],
+      outcome: nil, cues: [])
   }
 
   /// Answers the user's line, given the coach's reading of it.
@@ -90,7 +104,8 @@ public struct Partner: Sendable {
     let text = annotation.text
     let tokens = tokenize(text)
     let moves = orderedMoves(annotation)
-    let hits = detector.detect(text, previous: state.userLines, topicWords: scenario.words, hasMoves: !moves.isEmpty)
+    let hits = detector.detect(
+      text, previous: state.userLines, topicWords: scenario.words, hasMoves: !moves.isEmpty)
     let cues = hits.map(\.cue)
     state.userLines.append(CueDetector.normalise(text))
     if state.userLines.count > 12 { state.userLines.removeFirst() }
@@ -99,8 +114,9 @@ public struct Partner: Sendable {
       let reply = data.lexicon.safetyMessage
       state.recordUse("safety", text: "")
       state.recent.removeLast()
-      return PartnerReply(text: reply, rule: "safety.step-out", fallback: false, answered: "safety", before: before,
-                          after: before, metNow: [], outcome: nil, safety: true, cues: cues)
+      return PartnerReply(
+        text: reply, rule: "safety.step-out", fallback: false, answered: "safety", before: before,
+        after: before, metNow: [], outcome: nil, safety: true, cues: cues)
     }
 
     let returning = state.memory.onBreak
@@ -133,7 +149,8 @@ public struct Partner: Sendable {
     // Cues about the whole line ("...", "ok", "are you a bot?") say more than the coach's reading of it.
     topics += Self.leadingCues.filter(cues.contains).map(Trigger.cue)
     topics += moves.map(Trigger.move)
-    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(Trigger.cue)
+    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(
+      Trigger.cue)
 
     var values = baseValues()
     values["echo"] = Self.echo(text)
@@ -141,10 +158,13 @@ public struct Partner: Sendable {
     for match in annotation.moves where evidence[.move(match.move)] == nil {
       evidence[.move(match.move)] = Self.clip(match.evidence)
     }
-    for hit in hits where evidence[.cue(hit.cue)] == nil { evidence[.cue(hit.cue)] = Self.clip(hit.evidence) }
+    for hit in hits where evidence[.cue(hit.cue)] == nil {
+      evidence[.cue(hit.cue)] = Self.clip(hit.evidence)
+    }
 
-    var reply = pick(topics: topics, values: values, evidence: evidence, tokens: tokens, meters: before,
-                     metNow: metNow, outcome: outcome, cues: cues)
+    var reply = pick(
+      topics: topics, values: values, evidence: evidence, tokens: tokens, meters: before,
+      metNow: metNow, outcome: outcome, cues: cues)
     // 5. Remember, after replying (a promise is not thrown back in the same breath).
     remember(annotation: annotation, moves: moves, cues: cues, text: text, returning: returning)
     reply.after = state.meters
@@ -155,7 +175,9 @@ public struct Partner: Sendable {
   public mutating func pause(minutes: Int) -> PartnerReply {
     let before = state.meters
     state.memory.breakReturn = "in \(minutes) minute\(minutes == 1 ? "" : "s")"
-    var reply = pick(topics: [.event(.pause)], values: baseValues(), tokens: [], meters: before, metNow: [], outcome: nil, cues: [])
+    var reply = pick(
+      topics: [.event(.pause)], values: baseValues(), tokens: [], meters: before, metNow: [],
+      outcome: nil, cues: [])
     state.memory.onBreak = true
     let steps = max(1, min(12, minutes / 5))
     for _ in 0..<steps where state.arousal > profile.baseline {
@@ -176,16 +198,30 @@ public struct Partner: Sendable {
     case .quit: event = .quit
     }
     state.outcome = outcome
-    return pick(topics: [.event(event)], values: baseValues(), tokens: [], meters: state.meters, metNow: [], outcome: outcome, cues: [])
+    return pick(
+      topics: [.event(event)], values: baseValues(), tokens: [], meters: state.meters, metNow: [],
+      outcome: outcome, cues: [])
   }
 
   // MARK: State
 
-  static let insecureOrder: [Move] = [.threat, .contempt, .criticism, .stonewalling, .dismissing, .protest, .defensiveness, .withdrawal, .selfBlame]
-  static let secureOrder: [Move] = [.selfSoothing, .responsibility, .request, .repair, .reassurance, .validation, .curiosity, .appreciation, .gentleStartup, .boundary]
-  static let cueOrder: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global, .blame, .plea, .shutdown, .apology, .affection,
-                                .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need, .topic]
-  static let backupCues: Set<Cue> = [.blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global]
+  static let insecureOrder: [Move] = [
+    .threat, .contempt, .criticism, .stonewalling, .dismissing, .protest, .defensiveness,
+    .withdrawal, .selfBlame,
+  ]
+  static let secureOrder: [Move] = [
+    .selfSoothing, .responsibility, .request, .repair, .reassurance, .validation, .curiosity,
+    .appreciation, .gentleStartup, .boundary,
+  ]
+  static let cueOrder: [Cue] = [
+    .repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global,
+    .blame, .plea, .shutdown, .apology, .affection,
+    .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need,
+    .topic,
+  ]
+  static let backupCues: Set<Cue> = [
+    .blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global,
+  ]
   static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15
@@ -252,7 +288,9 @@ public struct Partner: Sendable {
     }
   }
 
-  private mutating func remember(annotation: Annotation, moves: [Move], cues: [Cue], text: String, returning: Bool) {
+  private mutating func remember(
+    annotation: Annotation, moves: [Move], cues: [Cue], text: String, returning: Bool
+  ) {
     var memory = state.memory
     if returning {
       memory.onBreak = false
@@ -267,10 +305,13 @@ public struct Partner: Sendable {
     if !hasInsecure, let promise = Self.promise(in: text) {
       memory.promise = promise
     }
-    let weights: [Move: Int] = [.contempt: 5, .threat: 4, .criticism: 3, .dismissing: 2, .stonewalling: 1]
+    let weights: [Move: Int] = [
+      .contempt: 5, .threat: 4, .criticism: 3, .dismissing: 2, .stonewalling: 1,
+    ]
     for match in annotation.moves {
       if let weight = weights[match.move], weight >= memory.hurtWeight {
-        memory.hurt = Self.clip(match.evidence.count >= 8 ? match.evidence : Self.echo(text) ?? match.evidence)
+        memory.hurt = Self.clip(
+          match.evidence.count >= 8 ? match.evidence : Self.echo(text) ?? match.evidence)
         memory.hurtWeight = weight
       }
     }
@@ -279,7 +320,9 @@ public struct Partner: Sendable {
         memory.breakReturn = time
         memory.onBreak = true
       }
-    } else if moves.contains(.withdrawal) || moves.contains(.stonewalling) && detector.returnTime(in: text) == nil && text.count > 12 {
+    } else if moves.contains(.withdrawal)
+      || moves.contains(.stonewalling) && detector.returnTime(in: text) == nil && text.count > 12
+    {
       if moves.contains(.withdrawal) { memory.walkout = true }
     }
     // Hurt fades once the user has been steady for a while.
@@ -302,7 +345,8 @@ public struct Partner: Sendable {
   }
 
   private mutating func pick(
-    topics: [Trigger], values: [String: String], evidence: [Trigger: String] = [:], tokens: [String], meters: Meters,
+    topics: [Trigger], values: [String: String], evidence: [Trigger: String] = [:],
+    tokens: [String], meters: Meters,
     metNow: [String], outcome: Outcome?, cues: [Cue]
   ) -> PartnerReply {
     var seen: Set<Trigger> = []
@@ -313,8 +357,10 @@ public struct Partner: Sendable {
       let draw = state.rng.next()
       if let chosen = ReplySelector.best(from: candidates, state: state, draw: draw) {
         state.recordUse(chosen.key, text: chosen.text)
-        return PartnerReply(text: chosen.text, rule: chosen.ruleID, fallback: false, answered: topic.description,
-                            before: meters, after: state.meters, metNow: metNow, outcome: outcome, safety: false, cues: cues)
+        return PartnerReply(
+          text: chosen.text, rule: chosen.ruleID, fallback: false, answered: topic.description,
+          before: meters, after: state.meters, metNow: metNow, outcome: outcome, safety: false,
+          cues: cues)
       }
     }
     // Nothing specific left to say: a generic line for this band.
@@ -323,16 +369,19 @@ public struct Partner: Sendable {
     var candidates: [Candidate] = []
     for (i, line) in lines.enumerated() {
       if let text = fill(line, values: values) {
-        candidates.append(Candidate(ruleID: ruleID, key: "\(ruleID)#\(i)", text: text, specificity: 0, order: i))
+        candidates.append(
+          Candidate(ruleID: ruleID, key: "\(ruleID)#\(i)", text: text, specificity: 0, order: i))
       }
     }
     let draw = state.rng.next()
-    let chosen = ReplySelector.best(from: candidates, state: state, draw: draw)
+    let chosen =
+      ReplySelector.best(from: candidates, state: state, draw: draw)
       ?? ReplySelector.leastRecent(from: candidates, state: state)
     let text = chosen?.text ?? "..."
     state.recordUse(chosen?.key ?? ruleID, text: text)
-    return PartnerReply(text: text, rule: ruleID, fallback: true, answered: nil, before: meters, after: state.meters,
-                        metNow: metNow, outcome: outcome, safety: false, cues: cues)
+    return PartnerReply(
+      text: text, rule: ruleID, fallback: true, answered: nil, before: meters, after: state.meters,
+      metNow: metNow, outcome: outcome, safety: false, cues: cues)
   }
 
   /// Every line the rules for `trigger` could say now.
@@ -346,9 +395,12 @@ public struct Partner: Sendable {
       for (i, line) in rule.lines.enumerated() {
         order += 1
         guard let text = fill(line, values: local) else { continue }
-        let personal = line.contains("{evidence}") || line.contains("{word}") || line.contains("{echo}") ? 1 : 0
-        out.append(Candidate(ruleID: rule.id, key: "\(rule.id)#\(i)", text: text,
-                             specificity: rule.specificity + personal, order: order))
+        let personal =
+          line.contains("{evidence}") || line.contains("{word}") || line.contains("{echo}") ? 1 : 0
+        out.append(
+          Candidate(
+            ruleID: rule.id, key: "\(rule.id)#\(i)", text: text,
+            specificity: rule.specificity + personal, order: order))
       }
     }
     return out
@@ -363,7 +415,11 @@ public struct Partner: Sendable {
     if let max = rule.maxTrust, state.trust > max { return nil }
     for kind in rule.memory where !state.memory.has(kind) { return nil }
     // Bringing up the past is powerful once; not every other turn.
-    if !rule.memory.isEmpty, let last = state.ruleUses[rule.id], state.replies - last <= Self.memoryCooldown { return nil }
+    if !rule.memory.isEmpty, let last = state.ruleUses[rule.id],
+      state.replies - last <= Self.memoryCooldown
+    {
+      return nil
+    }
     if rule.words.isEmpty { return "" }
     for word in rule.words {
       if word.contains(" ") {
@@ -383,13 +439,15 @@ public struct Partner: Sendable {
 
   /// A short quote of the user's first clause, for reflecting it back.
   static func echo(_ text: String) -> String? {
-    let clause = text.split(whereSeparator: { ".!?;\n".contains($0) }).first.map(String.init) ?? text
+    let clause =
+      text.split(whereSeparator: { ".!?;\n".contains($0) }).first.map(String.init) ?? text
     let words = clause.split(whereSeparator: \.isWhitespace)
     guard !words.isEmpty else { return nil }
     var quote = words.prefix(8).joined(separator: " ")
     while let last = quote.last, ",:-–—\"'".contains(last) { quote.removeLast() }
     if words.count > 8 { quote += "…" }
-    if let first = quote.first, first.isUppercase, !(quote.hasPrefix("I ") || quote.hasPrefix("I'") || quote.hasPrefix("I’") || quote == "I"),
+    if let first = quote.first, first.isUppercase,
+      !(quote.hasPrefix("I ") || quote.hasPrefix("I'") || quote.hasPrefix("I’") || quote == "I"),
       quote.count > 1, !(quote.dropFirst().first?.isUppercase ?? false)
     {
       quote = first.lowercased() + quote.dropFirst()
@@ -406,7 +464,10 @@ public struct Partner: Sendable {
   /// "I'll put my phone away" → "put your phone away".
   static func promise(in text: String) -> String? {
     let lower = text.lowercased().replacingOccurrences(of: "’", with: "'")
-    let starters = ["i promise to ", "i promise i'll ", "i promise i will ", "i'll ", "i will ", "i'm going to ", "i am going to "]
+    let starters = [
+      "i promise to ", "i promise i'll ", "i promise i will ", "i'll ", "i will ", "i'm going to ",
+      "i am going to ",
+    ]
     for starter in starters {
       guard let range = lower.range(of: starter) else { continue }
       if range.lowerBound != lower.startIndex {
@@ -414,12 +475,21 @@ public struct Partner: Sendable {
         if before.isLetter { continue }
       }
       let rest = lower[range.upperBound...]
-      let clause = rest.split(whereSeparator: { ".!?;,\n".contains($0) }).first.map(String.init) ?? String(rest)
+      let clause =
+        rest.split(whereSeparator: { ".!?;,\n".contains($0) }).first.map(String.init)
+        ?? String(rest)
       var words = clause.split(separator: " ").map(String.init)
-      if let cut = words.firstIndex(where: { ["but", "if", "when", "because"].contains($0) }) { words = Array(words[..<cut]) }
-      guard words.count >= 2, !["try", "be", "leave", "go"].contains(words[0]) || words.count >= 3 else { continue }
-      let flip = ["my": "your", "me": "you", "i": "you", "i'm": "you're", "myself": "yourself", "mine": "yours",
-                  "your": "my", "you": "me", "yours": "mine", "yourself": "myself", "we": "we", "i'll": "you'll"]
+      if let cut = words.firstIndex(where: { ["but", "if", "when", "because"].contains($0) }) {
+        words = Array(words[..<cut])
+      }
+      guard words.count >= 2, !["try", "be", "leave", "go"].contains(words[0]) || words.count >= 3
+      else { continue }
+      let flip = [
+        "my": "your", "me": "you", "i": "you", "i'm": "you're", "myself": "yourself",
+        "mine": "yours",
+        "your": "my", "you": "me", "yours": "mine", "yourself": "myself", "we": "we",
+        "i'll": "you'll",
+      ]
       let flipped = words.prefix(10).map { flip[$0] ?? $0 }
       return flipped.joined(separator: " ")
     }
@@ -431,9 +501,14 @@ public struct Partner: Sendable {
   /// The topic the partner would answer first for `annotation`, and the rules that could answer
   /// it, with the state set up so that `rule`'s own conditions (band, trust, memory, beat) hold.
   /// Used to check that a rule's sample lines reach it. Does not say anything.
-  public mutating func probe(annotation: Annotation, forcing rule: ReplyRule) -> (trigger: String?, rules: [String]) {
+  public mutating func probe(annotation: Annotation, forcing rule: ReplyRule) -> (
+    trigger: String?, rules: [String]
+  ) {
     if let band = rule.bands?.first {
-      state.arousal = band == .calm ? profile.calmBelow - 5 : band == .flooded ? profile.floodedAt + 5 : (profile.calmBelow + profile.floodedAt) / 2
+      state.arousal =
+        band == .calm
+        ? profile.calmBelow - 5
+        : band == .flooded ? profile.floodedAt + 5 : (profile.calmBelow + profile.floodedAt) / 2
       state.band = band
     }
     if let min = rule.minTrust { state.trust = Swift.max(state.trust, min) }
@@ -454,12 +529,14 @@ public struct Partner: Sendable {
     let text = annotation.text
     let tokens = tokenize(text)
     let moves = orderedMoves(annotation)
-    let hits = detector.detect(text, previous: [], topicWords: scenario.words, hasMoves: !moves.isEmpty)
+    let hits = detector.detect(
+      text, previous: [], topicWords: scenario.words, hasMoves: !moves.isEmpty)
     let cues = hits.map(\.cue)
     if cues.contains(.safety) { return ("safety", []) }
     var topics: [Trigger] = Self.leadingCues.filter(cues.contains).map(Trigger.cue)
     topics += moves.map(Trigger.move)
-    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(Trigger.cue)
+    topics += Self.cueOrder.filter { cues.contains($0) && !Self.leadingCues.contains($0) }.map(
+      Trigger.cue)
     var values = baseValues()
     values["echo"] = Self.echo(text)
     values["evidence"] = "x"
@@ -486,9 +563,12 @@ public struct Partner: Sendable {
     options += scenario.hints[state.band.rawValue] ?? []
     options += scenario.hints["any"] ?? []
     options += profile.hints[state.band] ?? []
-    if options.isEmpty { options = ["I can see this matters to you. Can you tell me more about how it felt?"] }
+    if options.isEmpty {
+      options = ["I can see this matters to you. Can you tell me more about how it felt?"]
+    }
     let best = options.enumerated().min { a, b in
-      let ua = state.hintUses[a.element] ?? -1, ub = state.hintUses[b.element] ?? -1
+      let ua = state.hintUses[a.element] ?? -1
+      let ub = state.hintUses[b.element] ?? -1
       return ua != ub ? ua < ub : a.offset < b.offset
     }
     let text = best?.element ?? options[0]
@@ -501,7 +581,9 @@ public struct Partner: Sendable {
   public func thought() -> (feels: String, needs: String) {
     let lines = profile.thoughts[state.band] ?? []
     let feels = lines.isEmpty ? "" : lines[(state.replies + state.arousal) % lines.count]
-    let needs = beat == "done" ? "to settle, and know this will hold" : scenario.needText(beat, catalogue: data.needs)
+    let needs =
+      beat == "done"
+      ? "to settle, and know this will hold" : scenario.needText(beat, catalogue: data.needs)
     return (feels, needs)
   }
 }

@@ -29,7 +29,10 @@ public struct PartnerData: Sendable {
     }
   }()
 
-  public init(profiles: [AttachmentStyle: StyleProfile], needs: [String: NeedSpec], lexicon: CueLexicon, banks: [AttachmentStyle: ReplyBank]) {
+  public init(
+    profiles: [AttachmentStyle: StyleProfile], needs: [String: NeedSpec], lexicon: CueLexicon,
+    banks: [AttachmentStyle: ReplyBank]
+  ) {
     self.profiles = profiles
     self.needs = needs
     self.lexicon = lexicon
@@ -38,7 +41,9 @@ public struct PartnerData: Sendable {
 
   /// The folder holding the partner data files in the bundle.
   public static var bundledFolder: URL? {
-    Bundle.module.url(forResource: "styles", withExtension: "yaml", subdirectory: "Resources/partner")?.deletingLastPathComponent()
+    Bundle.module.url(
+      forResource: "styles", withExtension: "yaml", subdirectory: "Resources/partner")?
+      .deletingLastPathComponent()
       ?? Bundle.module.bundleURL.appendingPathComponent("Resources/partner")
   }
 
@@ -87,17 +92,24 @@ extension NodeReader {
   mutating func styles(_ text: String) -> ([AttachmentStyle: StyleProfile], [String: NeedSpec]) {
     var profiles: [AttachmentStyle: StyleProfile] = [:]
     var needs: [String: NeedSpec] = [:]
-    guard let root = compose(text), let top = mapping(root, "the styles file", allowed: ["version", "needs", "styles"]) else {
+    guard let root = compose(text),
+      let top = mapping(root, "the styles file", allowed: ["version", "needs", "styles"])
+    else {
       return (profiles, needs)
     }
     for (key, _, value) in top where key == "needs" {
       for (id, _, spec) in mapping(value, "needs") ?? [] {
-        guard let fields = mapping(spec, "need '\(id)'", allowed: ["text", "moves", "min_trust", "hints"]) else { continue }
+        guard
+          let fields = mapping(
+            spec, "need '\(id)'", allowed: ["text", "moves", "min_trust", "hints"])
+        else { continue }
         var need = NeedSpec(id: id, text: id, moves: [], minTrust: 0, hints: [])
         for (field, _, v) in fields {
           switch field {
           case "text": need.text = string(v, "need text") ?? id
-          case "moves": need.moves = Set((choices(v, "move", valid: Move.allCases.map(\.id)) ?? []).compactMap(Move.init(id:)))
+          case "moves":
+            need.moves = Set(
+              (choices(v, "move", valid: Move.allCases.map(\.id)) ?? []).compactMap(Move.init(id:)))
           case "min_trust": need.minTrust = int(v, "min_trust", range: 0...100) ?? 0
           case "hints": need.hints = strings(v, "hints") ?? []
           default: break
@@ -109,10 +121,14 @@ extension NodeReader {
     for (key, _, value) in top where key == "styles" {
       for (name, keyNode, spec) in mapping(value, "styles") ?? [] {
         guard let style = AttachmentStyle(rawValue: name) else {
-          report("unknown style '\(name)' (valid: \(AttachmentStyle.allCases.map(\.id).joined(separator: ", ")))", at: keyNode)
+          report(
+            "unknown style '\(name)' (valid: \(AttachmentStyle.allCases.map(\.id).joined(separator: ", ")))",
+            at: keyNode)
           continue
         }
-        if let profile = profile(spec, style: style, needIDs: Array(needs.keys)) { profiles[style] = profile }
+        if let profile = profile(spec, style: style, needIDs: Array(needs.keys)) {
+          profiles[style] = profile
+        }
       }
     }
     for style in AttachmentStyle.allCases where profiles[style] == nil {
@@ -121,13 +137,19 @@ extension NodeReader {
     return (profiles, needs)
   }
 
-  private mutating func profile(_ node: Node, style: AttachmentStyle, needIDs: [String]) -> StyleProfile? {
-    let keys = ["baseline", "start", "calm_below", "flooded_at", "trust", "recovery", "rupture_after", "steady_turns",
-                "needs", "soothers", "moves", "cues", "thoughts", "hints"]
+  private mutating func profile(_ node: Node, style: AttachmentStyle, needIDs: [String])
+    -> StyleProfile?
+  {
+    let keys = [
+      "baseline", "start", "calm_below", "flooded_at", "trust", "recovery", "rupture_after",
+      "steady_turns",
+      "needs", "soothers", "moves", "cues", "thoughts", "hints",
+    ]
     guard let fields = mapping(node, "style '\(style.id)'", allowed: keys) else { return nil }
-    var p = StyleProfile(style: style, baseline: 40, start: 50, calmBelow: 40, floodedAt: 75, trust: 50, recovery: 0.2,
-                         ruptureAfter: 2, steadyTurns: 1, needs: [], soothers: [], moveEffects: [:], cueEffects: [:],
-                         thoughts: [:], hints: [:])
+    var p = StyleProfile(
+      style: style, baseline: 40, start: 50, calmBelow: 40, floodedAt: 75, trust: 50, recovery: 0.2,
+      ruptureAfter: 2, steadyTurns: 1, needs: [], soothers: [], moveEffects: [:], cueEffects: [:],
+      thoughts: [:], hints: [:])
     for (key, _, v) in fields {
       switch key {
       case "baseline": p.baseline = int(v, "baseline", range: 0...100) ?? p.baseline
@@ -136,14 +158,19 @@ extension NodeReader {
       case "flooded_at": p.floodedAt = int(v, "flooded_at", range: 0...100) ?? p.floodedAt
       case "trust": p.trust = int(v, "trust", range: 0...100) ?? p.trust
       case "recovery": p.recovery = double(v, "recovery", range: 0...1) ?? p.recovery
-      case "rupture_after": p.ruptureAfter = int(v, "rupture_after", range: 1...20) ?? p.ruptureAfter
+      case "rupture_after":
+        p.ruptureAfter = int(v, "rupture_after", range: 1...20) ?? p.ruptureAfter
       case "steady_turns": p.steadyTurns = int(v, "steady_turns", range: 0...20) ?? p.steadyTurns
       case "needs": p.needs = choices(v, "need", valid: needIDs.sorted()) ?? []
-      case "soothers": p.soothers = Set((choices(v, "move", valid: Move.allCases.map(\.id)) ?? []).compactMap(Move.init(id:)))
+      case "soothers":
+        p.soothers = Set(
+          (choices(v, "move", valid: Move.allCases.map(\.id)) ?? []).compactMap(Move.init(id:)))
       case "moves":
         for (name, keyNode, effect) in mapping(v, "moves") ?? [] {
           guard let move = Move(id: name) else {
-            report("unknown move '\(name)' (valid: \(Move.allCases.map(\.id).joined(separator: ", ")))", at: keyNode)
+            report(
+              "unknown move '\(name)' (valid: \(Move.allCases.map(\.id).joined(separator: ", ")))",
+              at: keyNode)
             continue
           }
           if let e = self.effect(effect, "moves.\(name)") { p.moveEffects[move] = e }
@@ -151,7 +178,9 @@ extension NodeReader {
       case "cues":
         for (name, keyNode, effect) in mapping(v, "cues") ?? [] {
           guard let cue = Cue(rawValue: name) else {
-            report("unknown cue '\(name)' (valid: \(Cue.allCases.map(\.rawValue).joined(separator: ", ")))", at: keyNode)
+            report(
+              "unknown cue '\(name)' (valid: \(Cue.allCases.map(\.rawValue).joined(separator: ", ")))",
+              at: keyNode)
             continue
           }
           if let e = self.effect(effect, "cues.\(name)") { p.cueEffects[cue] = e }
@@ -192,7 +221,12 @@ extension NodeReader {
   mutating func lexicon(_ text: String) -> CueLexicon {
     var lexicon = CueLexicon()
     guard let root = compose(text),
-      let top = mapping(root, "the cues file", allowed: ["version", "phrases", "english", "foreign", "offtopic", "relationship", "numbers", "return_phrases", "safety_message"])
+      let top = mapping(
+        root, "the cues file",
+        allowed: [
+          "version", "phrases", "english", "foreign", "offtopic", "relationship", "numbers",
+          "return_phrases", "safety_message",
+        ])
     else { return lexicon }
     func words(_ list: [String]) -> Set<String> { Set(list.flatMap { tokenize($0) }) }
     for (key, _, v) in top {
@@ -200,10 +234,14 @@ extension NodeReader {
       case "phrases":
         for (name, keyNode, list) in mapping(v, "phrases") ?? [] {
           guard let cue = Cue(rawValue: name) else {
-            report("unknown cue '\(name)' (valid: \(Cue.allCases.map(\.rawValue).joined(separator: ", ")))", at: keyNode)
+            report(
+              "unknown cue '\(name)' (valid: \(Cue.allCases.map(\.rawValue).joined(separator: ", ")))",
+              at: keyNode)
             continue
           }
-          lexicon.phrases[cue] = (strings(list, "phrases.\(name)") ?? []).map(tokenize).filter { !$0.isEmpty }
+          lexicon.phrases[cue] = (strings(list, "phrases.\(name)") ?? []).map(tokenize).filter {
+            !$0.isEmpty
+          }
         }
       case "english": lexicon.english = words(strings(v, key) ?? [])
       case "foreign": lexicon.foreign = words(strings(v, key) ?? [])
@@ -220,20 +258,25 @@ extension NodeReader {
 
   mutating func bank(_ text: String, style: AttachmentStyle, needIDs: [String]) -> ReplyBank? {
     guard let root = compose(text),
-      let top = mapping(root, "the \(style.id) bank", allowed: ["version", "style", "rules", "fallback"])
+      let top = mapping(
+        root, "the \(style.id) bank", allowed: ["version", "style", "rules", "fallback"])
     else { return nil }
     var bank = ReplyBank(style: style, rules: [], fallback: [:])
     for (key, _, v) in top {
       switch key {
       case "style":
-        if let name = choice(v, "style", valid: AttachmentStyle.allCases.map(\.id)), name != style.id {
+        if let name = choice(v, "style", valid: AttachmentStyle.allCases.map(\.id)),
+          name != style.id
+        {
           report("this bank is for '\(name)' but its file name says '\(style.id)'", at: v)
         }
       case "rules":
         let items = sequence(v, "rules") ?? []
         checkDuplicateIDs(items)
         for (i, item) in items.enumerated() {
-          guard var rule = rule(item, "rules[\(i)]", fromScenario: false, needIDs: needIDs) else { continue }
+          guard var rule = rule(item, "rules[\(i)]", fromScenario: false, needIDs: needIDs) else {
+            continue
+          }
           if rule.styles == nil { rule.styles = [style] }
           bank.rules.append(rule)
         }

@@ -70,7 +70,9 @@ public struct PartnerState: Sendable, Equatable {
     lineUses[key] = replies
     if let hash = key.firstIndex(of: "#") { ruleUses[String(key[..<hash])] = replies }
     recent.append(text)
-    if recent.count > PartnerState.noRepeatWindow { recent.removeFirst(recent.count - PartnerState.noRepeatWindow) }
+    if recent.count > PartnerState.noRepeatWindow {
+      recent.removeFirst(recent.count - PartnerState.noRepeatWindow)
+    }
     replies += 1
   }
 

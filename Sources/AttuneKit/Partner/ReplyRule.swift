@@ -1,3 +1,5 @@
+import Yams
+
 /// One responder rule: when it applies and the lines it can say.
 ///
 /// Rules come from the style banks (`Resources/partner/bank-STYLE.yaml`) and from each
@@ -32,7 +34,8 @@ public struct ReplyRule: Sendable, Equatable {
 
   public init(
     id: String, triggers: [Trigger], styles: Set<AttachmentStyle>? = nil, bands: Set<Band>? = nil,
-    beats: Set<String>? = nil, memory: [MemoryKind] = [], words: [String] = [], minTrust: Int? = nil,
+    beats: Set<String>? = nil, memory: [MemoryKind] = [], words: [String] = [],
+    minTrust: Int? = nil,
     maxTrust: Int? = nil, lines: [String], samples: [String] = [], fromScenario: Bool = false,
     line: Int = 0, column: Int = 0
   ) {
@@ -64,17 +67,23 @@ public struct ReplyRule: Sendable, Equatable {
     return score
   }
 
-  static let keys = ["id", "on", "styles", "bands", "beat", "memory", "words", "min_trust", "max_trust", "lines", "samples", "note"]
+  static let keys = [
+    "id", "on", "styles", "bands", "beat", "memory", "words", "min_trust", "max_trust", "lines",
+    "samples", "note",
+  ]
 }
 
 extension NodeReader {
   /// Reads one rule mapping; `nil` (with diagnostics) when it is unusable.
-  mutating func rule(_ node: Node, _ what: String, fromScenario: Bool, needIDs: [String]) -> ReplyRule? {
+  mutating func rule(_ node: Node, _ what: String, fromScenario: Bool, needIDs: [String])
+    -> ReplyRule?
+  {
     guard let pairs = mapping(node, what, allowed: ReplyRule.keys) else { return nil }
     var id: String?
     var triggers: [Trigger] = []
-    var rule = ReplyRule(id: "", triggers: [], lines: [], fromScenario: fromScenario,
-                         line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+    var rule = ReplyRule(
+      id: "", triggers: [], lines: [], fromScenario: fromScenario,
+      line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
     var sawOn = false
     var sawLines = false
     for (key, _, value) in pairs {
@@ -82,7 +91,9 @@ extension NodeReader {
       case "id":
         id = string(value, "\(what).id")
         if let text = id, text.contains(where: { $0.isWhitespace }) {
-          report("rule id '\(text)' has spaces (use dots and dashes: `anxious.criticism.flooded`)", at: value)
+          report(
+            "rule id '\(text)' has spaces (use dots and dashes: `anxious.criticism.flooded`)",
+            at: value)
         }
       case "on":
         sawOn = true
@@ -125,9 +136,19 @@ extension NodeReader {
         break  // note: free text for authors
       }
     }
-    if id == nil { report("missing key `id` in \(what) (give the rule a dotted name, e.g. `chores.criticism.never`)", at: node) }
-    if !sawOn { report("missing key `on` in \(what) (what it answers: a move such as `criticism`, a cue such as `question`, or an event such as `resolved`)", at: node) }
-    if !sawLines { report("missing key `lines` in \(what) (the things the partner can say)", at: node) }
+    if id == nil {
+      report(
+        "missing key `id` in \(what) (give the rule a dotted name, e.g. `chores.criticism.never`)",
+        at: node)
+    }
+    if !sawOn {
+      report(
+        "missing key `on` in \(what) (what it answers: a move such as `criticism`, a cue such as `question`, or an event such as `resolved`)",
+        at: node)
+    }
+    if !sawLines {
+      report("missing key `lines` in \(what) (the things the partner can say)", at: node)
+    }
     guard let id, !triggers.isEmpty, !rule.lines.isEmpty else { return nil }
     rule.id = id
     rule.triggers = triggers
@@ -138,7 +159,9 @@ extension NodeReader {
   mutating func checkDuplicateIDs(_ items: [Node]) {
     var seen: Set<String> = []
     for item in items {
-      guard case .mapping(let mapping) = item, let idNode = mapping["id"], case .scalar(let scalar) = idNode else { continue }
+      guard case .mapping(let mapping) = item, let idNode = mapping["id"],
+        case .scalar(let scalar) = idNode
+      else { continue }
       if !seen.insert(scalar.string).inserted {
         report("duplicate rule id '\(scalar.string)' (each rule needs its own id)", at: idNode)
       }
@@ -150,15 +173,18 @@ extension NodeReader {
     return nil
   }
 
-  static let placeholders: Set<String> = ["evidence", "echo", "word", "promise", "hurt", "return", "topic"]
+  static let placeholders: Set<String> = [
+    "evidence", "echo", "word", "promise", "hurt", "return", "topic",
+  ]
 
   /// Reports `{unknown}` placeholders in a line.
   mutating func checkPlaceholders(_ node: Node) {
     guard case .scalar(let scalar) = node else { return }
-    for name in Template.placeholderNames(in: scalar.string) where !Self.placeholders.contains(name) {
-      report("unknown placeholder '{\(name)}' (valid: \(Self.placeholders.sorted().map { "{\($0)}" }.joined(separator: ", ")))", at: node)
+    for name in Template.placeholderNames(in: scalar.string) where !Self.placeholders.contains(name)
+    {
+      report(
+        "unknown placeholder '{\(name)}' (valid: \(Self.placeholders.sorted().map { "{\($0)}" }.joined(separator: ", ")))",
+        at: node)
     }
   }
 }
-
-import Yams

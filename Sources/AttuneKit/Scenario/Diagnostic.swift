@@ -15,7 +15,10 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
   /// The source line the problem is on, for a caret display (empty when unknown).
   public var sourceLine: String
 
-  public init(path: String, line: Int, column: Int, severity: Severity = .error, message: String, sourceLine: String = "") {
+  public init(
+    path: String, line: Int, column: Int, severity: Severity = .error, message: String,
+    sourceLine: String = ""
+  ) {
     self.path = path
     self.line = line
     self.column = column

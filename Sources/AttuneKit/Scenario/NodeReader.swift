@@ -17,27 +17,33 @@ struct NodeReader {
   var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
   mutating func report(_ message: String, at node: Node?, severity: Diagnostic.Severity = .error) {
-    report(message, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, severity: severity)
+    report(
+      message, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, severity: severity)
   }
 
-  mutating func report(_ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error) {
+  mutating func report(
+    _ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error
+  ) {
     let source = line >= 1 && line <= lines.count ? String(lines[line - 1]) : ""
     diagnostics.append(
-      Diagnostic(path: path, line: line, column: column, severity: severity, message: message,
-                 sourceLine: source.hasSuffix("\r") ? String(source.dropLast()) : source))
+      Diagnostic(
+        path: path, line: line, column: column, severity: severity, message: message,
+        sourceLine: source.hasSuffix("\r") ? String(source.dropLast()) : source))
   }
 
   /// Composes the YAML text, reporting syntax errors with their position.
   mutating func compose(_ source: String) -> Node? {
     do {
       guard let node = try Yams.compose(yaml: source) else {
-        report("the file is empty (expected a mapping of keys such as `title:`)", line: 1, column: 1)
+        report(
+          "the file is empty (expected a mapping of keys such as `title:`)", line: 1, column: 1)
         return nil
       }
       return node
     } catch let error as YamlError {
       switch error {
-      case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      case .scanner(let context, let problem, let mark, _),
+        .parser(let context, let problem, let mark, _),
         .composer(let context, let problem, let mark, _):
         let prefix = context.map { "\($0.text) " } ?? ""
         report("invalid YAML: \(prefix)\(problem)", line: mark.line, column: mark.column)
@@ -54,7 +60,9 @@ struct NodeReader {
   }
 
   /// The pairs of a mapping, checking keys are strings, unique and among `allowed`.
-  mutating func mapping(_ node: Node, _ what: String, allowed: [String]? = nil) -> [(key: String, keyNode: Node, value: Node)]? {
+  mutating func mapping(_ node: Node, _ what: String, allowed: [String]? = nil) -> [(
+    key: String, keyNode: Node, value: Node
+  )]? {
     guard case .mapping(let mapping) = node else {
       report("\(what) must be a mapping (`key: value` lines), not \(kind(of: node))", at: node)
       return nil
@@ -73,7 +81,9 @@ struct NodeReader {
       }
       if let allowed, !allowed.contains(key) {
         let hint = suggestion(for: key, in: allowed).map { "did you mean '\($0)'? " } ?? ""
-        report("unknown key '\(key)' in \(what) (\(hint)valid: \(allowed.joined(separator: ", ")))", at: keyNode)
+        report(
+          "unknown key '\(key)' in \(what) (\(hint)valid: \(allowed.joined(separator: ", ")))",
+          at: keyNode)
         continue
       }
       pairs.append((key, keyNode, value))
@@ -120,23 +130,32 @@ struct NodeReader {
 
   mutating func int(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
     guard case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingWhitespace) else {
-      report("\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))", at: node)
+      report(
+        "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))",
+        at: node)
       return nil
     }
     guard range.contains(value) else {
-      report("\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))", at: node)
+      report(
+        "\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))",
+        at: node)
       return nil
     }
     return value
   }
 
   mutating func double(_ node: Node, _ what: String, range: ClosedRange<Double>) -> Double? {
-    guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingWhitespace) else {
-      report("\(what) must be a number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))", at: node)
+    guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingWhitespace)
+    else {
+      report(
+        "\(what) must be a number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))",
+        at: node)
       return nil
     }
     guard range.contains(value) else {
-      report("\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))", at: node)
+      report(
+        "\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))",
+        at: node)
       return nil
     }
     return value
@@ -193,7 +212,8 @@ struct NodeReader {
 }
 
 func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+  let a = Array(a.unicodeScalars)
+  let b = Array(b.unicodeScalars)
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
   var previous = Array(0...b.count)
@@ -201,7 +221,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
   for i in 1...a.count {
     current[0] = i
     for j in 1...b.count {
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      current[j] = min(
+        previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
     }
     swap(&previous, &current)
   }

@@ -19,7 +19,8 @@ public enum ScenarioError: Error, CustomStringConvertible, Equatable {
       let list = available.isEmpty ? "none found" : available.joined(separator: ", ")
       return "unknown scenario '\(id)' (available: \(list))"
     case .noScenarioFolder(let searched):
-      return "no Scenarios folder found (looked in: \(searched.joined(separator: ", "))); set ATTUNE_SCENARIOS or pass --scenario PATH"
+      return
+        "no Scenarios folder found (looked in: \(searched.joined(separator: ", "))); set ATTUNE_SCENARIOS or pass --scenario PATH"
     }
   }
 }

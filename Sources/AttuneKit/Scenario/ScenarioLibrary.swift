@@ -14,11 +14,14 @@ public struct ScenarioLibrary: Sendable {
   }
 
   /// The folders looked at, in order.
-  public static func searchPaths(environment: [String: String], currentDirectory: String, executablePath: String) -> [String] {
+  public static func searchPaths(
+    environment: [String: String], currentDirectory: String, executablePath: String
+  ) -> [String] {
     var paths: [String] = []
     if let env = environment["ATTUNE_SCENARIOS"], !env.isEmpty { paths.append(env) }
     paths.append((currentDirectory as NSString).appendingPathComponent("Scenarios"))
-    var dir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+    var dir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
+      .deletingLastPathComponent()
     for _ in 0..<8 {
       paths.append(dir.appendingPathComponent("Scenarios").path)
       let parent = dir.deletingLastPathComponent()
@@ -36,9 +39,11 @@ public struct ScenarioLibrary: Sendable {
   ) throws(ScenarioError) -> ScenarioLibrary {
     var exe = executablePath
     if !exe.contains("/") { exe = Bundle.main.executablePath ?? exe }
-    let paths = searchPaths(environment: environment, currentDirectory: currentDirectory, executablePath: exe)
+    let paths = searchPaths(
+      environment: environment, currentDirectory: currentDirectory, executablePath: exe)
     var isDir: ObjCBool = false
-    for path in paths where FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue {
+    for path in paths
+    where FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue {
       return ScenarioLibrary(folder: path)
     }
     throw .noScenarioFolder(searched: paths)
@@ -75,8 +80,11 @@ public struct ScenarioLibrary: Sendable {
   }
 
   /// Loads `idOrPath` as a file if it looks like one, else as an id in `library`.
-  public static func resolve(_ idOrPath: String, library: ScenarioLibrary?) throws(ScenarioError) -> Scenario {
-    let looksLikePath = idOrPath.contains("/") || idOrPath.hasSuffix(".yaml") || idOrPath.hasSuffix(".yml")
+  public static func resolve(_ idOrPath: String, library: ScenarioLibrary?) throws(ScenarioError)
+    -> Scenario
+  {
+    let looksLikePath =
+      idOrPath.contains("/") || idOrPath.hasSuffix(".yaml") || idOrPath.hasSuffix(".yml")
     if looksLikePath || library == nil {
       return try Scenario.load(path: idOrPath)
     }

@@ -14,22 +14,30 @@ public struct ScenarioLinter: Sendable {
   /// Every problem in the file at `path`.
   public func lint(path: String) -> [Diagnostic] {
     guard let contents = FileManager.default.contents(atPath: path) else {
-      return [Diagnostic(path: path, line: 0, column: 0, message: "cannot read file (does it exist?)")]
+      return [
+        Diagnostic(path: path, line: 0, column: 0, message: "cannot read file (does it exist?)")
+      ]
     }
     return lint(bytes: Array(contents), path: path)
   }
 
   public func lint(bytes: [UInt8], path: String) -> [Diagnostic] {
     let (scenario, diagnostics) = Scenario.parse(bytes: bytes, path: path, catalogue: data.needs)
-    guard let scenario, !diagnostics.contains(where: { $0.severity == .error }) else { return diagnostics }
-    let source = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    guard let scenario, !diagnostics.contains(where: { $0.severity == .error }) else {
+      return diagnostics
+    }
+    let source = String(decoding: bytes, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false)
     var out = diagnostics
     for failure in sampleFailures(scenario) {
       let line = failure.rule.line
       let text = line >= 1 && line <= source.count ? String(source[line - 1]) : ""
-      out.append(Diagnostic(path: path, line: line, column: failure.rule.column, severity: .warning,
-                            message: "sample '\(failure.sample)' does not reach rule '\(failure.rule.id)' (\(failure.reason))",
-                            sourceLine: text))
+      out.append(
+        Diagnostic(
+          path: path, line: line, column: failure.rule.column, severity: .warning,
+          message:
+            "sample '\(failure.sample)' does not reach rule '\(failure.rule.id)' (\(failure.reason))",
+          sourceLine: text))
     }
     return out
   }
@@ -45,7 +53,9 @@ public struct ScenarioLinter: Sendable {
     var failures: [SampleFailure] = []
     for rule in scenario.replies {
       for sample in rule.samples {
-        if let reason = SampleCheck.reason(sample: sample, rule: rule, scenario: scenario, coach: coach, data: data) {
+        if let reason = SampleCheck.reason(
+          sample: sample, rule: rule, scenario: scenario, coach: coach, data: data)
+        {
           failures.append(SampleFailure(rule: rule, sample: sample, reason: reason))
         }
       }
@@ -57,15 +67,21 @@ public struct ScenarioLinter: Sendable {
 /// Whether a sample user line reaches a rule: it is what the partner would answer first.
 public enum SampleCheck {
   /// Nil when `sample` reaches `rule`; otherwise why not.
-  public static func reason(sample: String, rule: ReplyRule, scenario: Scenario, coach: Coach, data: PartnerData) -> String? {
-    let styles = rule.styles.map { AttachmentStyle.allCases.filter($0.contains) } ?? AttachmentStyle.allCases
+  public static func reason(
+    sample: String, rule: ReplyRule, scenario: Scenario, coach: Coach, data: PartnerData
+  ) -> String? {
+    let styles =
+      rule.styles.map { AttachmentStyle.allCases.filter($0.contains) } ?? AttachmentStyle.allCases
     guard let style = styles.first else { return "the rule has no style" }
     var partner = Partner(scenario: scenario, style: style, seed: 1, data: data)
     let annotation = coach.annotate(sample)
     let result = partner.probe(annotation: annotation, forcing: rule)
     if result.rules.contains(rule.id) { return nil }
-    let read = annotation.moves.isEmpty ? "no moves" : annotation.moves.map(\.move.id).joined(separator: ", ")
-    let answered = result.trigger.map { "the partner answers '\($0)' first" } ?? "nothing answers it"
+    let read =
+      annotation.moves.isEmpty
+      ? "no moves" : annotation.moves.map(\.move.id).joined(separator: ", ")
+    let answered =
+      result.trigger.map { "the partner answers '\($0)' first" } ?? "nothing answers it"
     return "the coach reads: \(read); \(answered)"
   }
 }

@@ -33,7 +33,10 @@ public struct Debrief: Sendable, Equatable {
     public var change: Int
   }
 
-  public init(outcome: Outcome, exchanges: [ExchangeRecord], openingArousal: Int, needsMet: [String], needsUnmet: [String]) {
+  public init(
+    outcome: Outcome, exchanges: [ExchangeRecord], openingArousal: Int, needsMet: [String],
+    needsUnmet: [String]
+  ) {
     self.outcome = outcome
     turns = exchanges.count
     var counts: [Move: Int] = [:]
@@ -45,14 +48,19 @@ public struct Debrief: Sendable, Equatable {
     for exchange in exchanges {
       for move in exchange.annotation.moveSet { counts[move, default: 0] += 1 }
       let change = exchange.reply.after.arousal - exchange.reply.before.arousal
-      let repaired = exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
+      let repaired =
+        exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
       if repaired {
         tried += 1
         if change < 0 { received += 1 }
       }
       if !exchange.reply.safety {
-        if change < 0, change < (best?.change ?? 0) { best = Moment(turn: exchange.turn, text: exchange.text, change: change) }
-        if change > 0, change > (worst?.change ?? 0) { worst = Moment(turn: exchange.turn, text: exchange.text, change: change) }
+        if change < 0, change < (best?.change ?? 0) {
+          best = Moment(turn: exchange.turn, text: exchange.text, change: change)
+        }
+        if change > 0, change > (worst?.change ?? 0) {
+          worst = Moment(turn: exchange.turn, text: exchange.text, change: change)
+        }
       }
       path.append(exchange.reply.after.arousal)
     }
@@ -90,7 +98,9 @@ public struct Debrief: Sendable, Equatable {
     json.field("ratio", ratio)
     json.key("moves")
     json.beginObject()
-    for move in Move.allCases where (moveCounts[move] ?? 0) > 0 { json.field(move.id, moveCounts[move] ?? 0) }
+    for move in Move.allCases where (moveCounts[move] ?? 0) > 0 {
+      json.field(move.id, moveCounts[move] ?? 0)
+    }
     json.endObject()
     json.key("horsemen")
     json.beginObject()
@@ -139,21 +149,32 @@ public struct Debrief: Sendable, Equatable {
     out.append("  Outcome:  \(outcomeText)")
     out.append("  Turns:    \(turns)")
     if includeCoach {
-      out.append("  Moves:    \(secureMoves) secure, \(insecureMoves) insecure — ratio \(ratio) (Gottman's stable couples: 5:1 in conflict)")
-      let named = Move.allCases.filter { (moveCounts[$0] ?? 0) > 0 }.map { "\($0.id) \(moveCounts[$0] ?? 0)" }
+      out.append(
+        "  Moves:    \(secureMoves) secure, \(insecureMoves) insecure — ratio \(ratio) (Gottman's stable couples: 5:1 in conflict)"
+      )
+      let named = Move.allCases.filter { (moveCounts[$0] ?? 0) > 0 }.map {
+        "\($0.id) \(moveCounts[$0] ?? 0)"
+      }
       if !named.isEmpty { out.append("            \(named.joined(separator: ", "))") }
       let h = Move.allCases.filter(\.isHorseman).map { "\($0.id) \(horsemen[$0] ?? 0)" }
       out.append("  Horsemen: \(h.joined(separator: ", "))")
       out.append("  Repairs:  \(repairsTried) tried, \(repairsReceived) received")
     }
     if let best {
-      out.append("  Best moment (turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
+      out.append(
+        "  Best moment (turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
     }
     if let worst {
-      out.append("  Worst moment (turn \(worst.turn), arousal +\(worst.change)): \"\(Self.short(worst.text))\"")
+      out.append(
+        "  Worst moment (turn \(worst.turn), arousal +\(worst.change)): \"\(Self.short(worst.text))\""
+      )
     }
-    if !needsMet.isEmpty { out.append("  Needs met:   \(needsMet.map(needText).joined(separator: "; "))") }
-    if !needsUnmet.isEmpty { out.append("  Still needed: \(needsUnmet.map(needText).joined(separator: "; "))") }
+    if !needsMet.isEmpty {
+      out.append("  Needs met:   \(needsMet.map(needText).joined(separator: "; "))")
+    }
+    if !needsUnmet.isEmpty {
+      out.append("  Still needed: \(needsUnmet.map(needText).joined(separator: "; "))")
+    }
     out.append("  Arousal:  \(sparkline)  \(arousalPath.first ?? 0) → \(arousalPath.last ?? 0)")
     return out.joined(separator: "\n")
   }

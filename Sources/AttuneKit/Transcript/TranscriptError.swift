@@ -7,7 +7,8 @@ public enum TranscriptError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .exists(let path):
-      return "transcript '\(path)' already exists (choose another --transcript path; saved chats are never overwritten)"
+      return
+        "transcript '\(path)' already exists (choose another --transcript path; saved chats are never overwritten)"
     case .cannotCreate(let path, let reason):
       return "cannot create transcript '\(path)' (\(reason)); pass --transcript PATH or --no-save"
     case .cannotWrite(let path, let reason):

@@ -4,7 +4,9 @@ import Foundation
 public enum TranscriptLine {
   public static let schema = 1
 
-  public static func session(scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String], started: Date) -> [UInt8] {
+  public static func session(
+    scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String], started: Date
+  ) -> [UInt8] {
     var json = JSONWriter()
     json.beginObject()
     json.field("type", "session")

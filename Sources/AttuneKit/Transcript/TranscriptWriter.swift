@@ -33,7 +33,8 @@ public final class TranscriptFile: TranscriptSink {
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
       do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+          atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
       } catch {
         throw .cannotCreate(path: path, reason: "cannot create folder '\(folder)'")
       }
@@ -57,8 +58,9 @@ public final class TranscriptFile: TranscriptSink {
     bytes.append(0x0A)
     var offset = 0
     while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { buffer in
-        write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+      let written = bytes.withUnsafeBytes { buffer -> Int in
+        guard let base = buffer.baseAddress else { return 0 }
+        return write(fd, base + offset, buffer.count - offset)
       }
       if written < 0 {
         if errno == EINTR { continue }
@@ -69,7 +71,9 @@ public final class TranscriptFile: TranscriptSink {
   }
 
   /// A fresh default path: `FOLDER/YYYYMMDD-HHMMSS-SCENARIO-STYLE.jsonl`, never an existing file.
-  public static func defaultPath(folder: String, scenario: String, style: AttachmentStyle, date: Date = Date()) -> String {
+  public static func defaultPath(
+    folder: String, scenario: String, style: AttachmentStyle, date: Date = Date()
+  ) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")

@@ -18,22 +18,32 @@ extension AttuneCommand {
     @Option(help: "The scenario: an id from `attune scenarios` or a path to a YAML file.")
     var scenario: String?
 
-    @Option(help: "The partner's attachment style: secure, anxious (or anxious-ambivalent, ambivalent), avoidant, disorganized.")
+    @Option(
+      help:
+        "The partner's attachment style: secure, anxious (or anxious-ambivalent, ambivalent), avoidant, disorganized."
+    )
     var style: String?
 
-    @Option(help: "Seed for the partner's choices; the same seed and lines give the same replies. Random when omitted.")
+    @Option(
+      help:
+        "Seed for the partner's choices; the same seed and lines give the same replies. Random when omitted."
+    )
     var seed: UInt64?
 
     @Option(help: "Comma-separated player names for a group taking turns (round-robin).")
     var players: String?
 
-    @Option(help: "How much coaching to show: live (after every reply), quiet (debrief only) or off.")
+    @Option(
+      help: "How much coaching to show: live (after every reply), quiet (debrief only) or off.")
     var coach: String = "live"
 
     @Option(name: .customLong("max-turns"), help: "End the chat after this many of your replies.")
     var maxTurns: Int = ChatOptions.defaultMaxTurns
 
-    @Option(help: "Where to save the transcript (JSON Lines, mode 0600). Default: a new file in ./Transcripts.")
+    @Option(
+      help:
+        "Where to save the transcript (JSON Lines, mode 0600). Default: a new file in ./Transcripts."
+    )
     var transcript: String?
 
     @Flag(name: .customLong("no-save"), help: "Do not save a transcript.")
@@ -44,7 +54,9 @@ extension AttuneCommand {
         throw ValidationError("--transcript and --no-save cannot be used together")
       }
       if let style, AttachmentStyle(name: style) == nil {
-        throw ValidationError("unknown style '\(style)' (valid: secure, anxious, anxious-ambivalent, ambivalent, avoidant, disorganized)")
+        throw ValidationError(
+          "unknown style '\(style)' (valid: secure, anxious, anxious-ambivalent, ambivalent, avoidant, disorganized)"
+        )
       }
       if CoachMode(rawValue: coach) == nil {
         throw ValidationError("unknown coach mode '\(coach)' (valid: live, quiet, off)")
@@ -58,7 +70,9 @@ extension AttuneCommand {
     }
 
     func playerNames(_ list: String) -> [String] {
-      list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+        !$0.isEmpty
+      }
     }
 
     func run() throws {
@@ -69,13 +83,17 @@ extension AttuneCommand {
       guard let style = chooseStyle(reader: reader, ui: ui) else { return }
       let seed = self.seed ?? UInt64.random(in: 0...999_999)
       let names = players.map(playerNames) ?? ["you"]
-      let options = ChatOptions(scenario: scenario, style: style, seed: seed, players: names,
-                                coach: CoachMode(rawValue: coach) ?? .live, maxTurns: maxTurns)
+      let options = ChatOptions(
+        scenario: scenario, style: style, seed: seed, players: names,
+        coach: CoachMode(rawValue: coach) ?? .live, maxTurns: maxTurns)
 
       var sink: (any TranscriptSink)?
       var savedPath: String?
       if !noSave {
-        let path = transcript ?? TranscriptFile.defaultPath(folder: Self.transcriptFolder(), scenario: scenario.id, style: style)
+        let path =
+          transcript
+          ?? TranscriptFile.defaultPath(
+            folder: Self.transcriptFolder(), scenario: scenario.id, style: style)
         do {
           sink = try TranscriptFile(path: path)
           savedPath = path
@@ -104,8 +122,11 @@ extension AttuneCommand {
 
     /// `$ATTUNE_TRANSCRIPTS`, else `./Transcripts`.
     static func transcriptFolder() -> String {
-      if let env = ProcessInfo.processInfo.environment["ATTUNE_TRANSCRIPTS"], !env.isEmpty { return env }
-      return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Transcripts")
+      if let env = ProcessInfo.processInfo.environment["ATTUNE_TRANSCRIPTS"], !env.isEmpty {
+        return env
+      }
+      return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(
+        "Transcripts")
     }
 
     private func chooseScenario(reader: LineReader, ui: ChatPrinter) throws -> Scenario? {
@@ -122,10 +143,14 @@ extension AttuneCommand {
       }
     }
 
-    private func loadScenario(reader: LineReader, ui: ChatPrinter) -> Result<Scenario?, ScenarioError> {
+    private func loadScenario(reader: LineReader, ui: ChatPrinter) -> Result<
+      Scenario?, ScenarioError
+    > {
       if let scenario {
         let library = try? ScenarioLibrary.locate()
-        return Result { () throws(ScenarioError) -> Scenario? in try ScenarioLibrary.resolve(scenario, library: library) }
+        return Result { () throws(ScenarioError) -> Scenario? in
+          try ScenarioLibrary.resolve(scenario, library: library)
+        }
       }
       let library: ScenarioLibrary
       do {
@@ -134,19 +159,27 @@ extension AttuneCommand {
         return .failure(error)
       }
       if !reader.interactive {
-        return Result { () throws(ScenarioError) -> Scenario? in try library.scenario(ScenarioLibrary.defaultScenarioID) }
+        return Result { () throws(ScenarioError) -> Scenario? in
+          try library.scenario(ScenarioLibrary.defaultScenarioID)
+        }
       }
       let (scenarios, failures) = library.loadAll()
       if !failures.isEmpty {
-        TTY.printError("attune: warning: \(failures.count) scenario file(s) have errors and are not listed (run `attune lint`)")
+        TTY.printError(
+          "attune: warning: \(failures.count) scenario file(s) have errors and are not listed (run `attune lint`)"
+        )
       }
       guard !scenarios.isEmpty else {
         return .failure(.notFound(id: ScenarioLibrary.defaultScenarioID, available: []))
       }
       let defaultIndex = scenarios.firstIndex { $0.id == ScenarioLibrary.defaultScenarioID } ?? 0
-      let items = scenarios.map { "\($0.title) \(ui.style.dim("(\($0.id), difficulty \($0.difficulty))"))" }
-      guard let index = ui.menu("Choose a scenario:", items: items, defaultIndex: defaultIndex, reader: reader,
-                                keys: scenarios.map(\.id))
+      let items = scenarios.map {
+        "\($0.title) \(ui.style.dim("(\($0.id), difficulty \($0.difficulty))"))"
+      }
+      guard
+        let index = ui.menu(
+          "Choose a scenario:", items: items, defaultIndex: defaultIndex, reader: reader,
+          keys: scenarios.map(\.id))
       else { return .success(nil) }
       return .success(scenarios[index])
     }
@@ -156,8 +189,11 @@ extension AttuneCommand {
       guard reader.interactive else { return .secure }
       let styles = AttachmentStyle.allCases
       let items = styles.map { "\($0.id) \(ui.style.dim("— \($0.blurb)"))" }
-      guard let index = ui.menu("Choose your partner's attachment style:", items: items, defaultIndex: 1, reader: reader,
-                                keys: styles.map(\.id), parse: { AttachmentStyle(name: $0).flatMap(styles.firstIndex(of:)) })
+      guard
+        let index = ui.menu(
+          "Choose your partner's attachment style:", items: items, defaultIndex: 1, reader: reader,
+          keys: styles.map(\.id),
+          parse: { AttachmentStyle(name: $0).flatMap(styles.firstIndex(of:)) })
       else { return nil }
       return styles[index]
     }
@@ -172,7 +208,9 @@ struct ChatPrinter {
   func header(_ options: ChatOptions) {
     let s = options.scenario
     print(style.bold("Attune — \(s.title)"))
-    print("Your partner is \(options.style.id) (\(options.style.blurb)). Seed \(options.seed), coach \(options.coach.rawValue).")
+    print(
+      "Your partner is \(options.style.id) (\(options.style.blurb)). Seed \(options.seed), coach \(options.coach.rawValue)."
+    )
     print(TTY.wrap(s.setup))
     print(style.dim("Type /help for commands; /quit or Ctrl-D ends and saves."))
     print("")
@@ -192,13 +230,19 @@ struct ChatPrinter {
     for output in outputs {
       switch output {
       case .partner(let reply):
-        let text = width.map { TTY.wrap("Partner: " + reply.text, width: $0, indent: "         ").dropFirst(9) } ?? Substring(reply.text)
+        let text =
+          width.map {
+            TTY.wrap("Partner: " + reply.text, width: $0, indent: "         ").dropFirst(9)
+          } ?? Substring(reply.text)
         print("\(style.bold(style.magenta("Partner:"))) \(text)")
       case .coach(let annotation):
-        var line = "  \(style.dim("coach:")) \(AnnotationFormatter.compact(annotation, style: style))"
+        var line =
+          "  \(style.dim("coach:")) \(AnnotationFormatter.compact(annotation, style: style))"
         if let antidote = annotation.antidote {
           let tip = "  try (\(antidote.move.label)): \(antidote.tryThis)"
-          line += "\n  \(style.dim("try"))" + (width.map { TTY.wrap(tip, width: $0, indent: "      ") } ?? tip).dropFirst(5)
+          line +=
+            "\n  \(style.dim("try"))"
+            + (width.map { TTY.wrap(tip, width: $0, indent: "      ") } ?? tip).dropFirst(5)
         }
         print(line)
       case .safety(let text):
@@ -229,7 +273,8 @@ struct ChatPrinter {
       print(" \(marker)\(String(format: "%2d", i + 1)). \(item)")
     }
     while true {
-      guard let answer = reader.read(prompt: "Number [\(defaultIndex + 1)]: ", history: false) else {
+      guard let answer = reader.read(prompt: "Number [\(defaultIndex + 1)]: ", history: false)
+      else {
         print("")
         return nil
       }
@@ -238,7 +283,9 @@ struct ChatPrinter {
       if let n = Int(text), (1...items.count).contains(n) { return n - 1 }
       if let i = keys.firstIndex(where: { $0.lowercased() == text.lowercased() }) { return i }
       if let parse, let i = parse(text) { return i }
-      print(style.dim("Type a number from 1 to \(items.count), or press Enter for \(defaultIndex + 1)."))
+      print(
+        style.dim("Type a number from 1 to \(items.count), or press Enter for \(defaultIndex + 1).")
+      )
     }
   }
 }

@@ -46,7 +46,8 @@ extension AttuneCommand {
         errors += diagnostics.filter { $0.severity == .error }.count
         warnings += diagnostics.filter { $0.severity == .warning }.count
       }
-      let summary = "\(files.count) file\(files.count == 1 ? "" : "s") checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+      let summary =
+        "\(files.count) file\(files.count == 1 ? "" : "s") checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
       print(summary)
       if errors > 0 || (strict && warnings > 0) { throw ExitCode.failure }
     }

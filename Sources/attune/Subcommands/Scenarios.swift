@@ -6,7 +6,8 @@ extension AttuneCommand {
   struct Scenarios: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List the shipped scenarios.",
-      discussion: "Scenarios are read from $ATTUNE_SCENARIOS, ./Scenarios, or a Scenarios folder above the executable."
+      discussion:
+        "Scenarios are read from $ATTUNE_SCENARIOS, ./Scenarios, or a Scenarios folder above the executable."
     )
 
     @Flag(help: "Print JSON Lines: one object per scenario.")
@@ -39,14 +40,20 @@ extension AttuneCommand {
           w.endObject()
           print(w.string)
         } else {
-          let stars = String(repeating: "●", count: s.difficulty) + String(repeating: "○", count: 3 - s.difficulty)
-          print("\(style.bold(s.id.padding(toLength: 22, withPad: " ", startingAt: 0))) \(stars)  \(s.title)")
+          let stars =
+            String(repeating: "●", count: s.difficulty)
+            + String(repeating: "○", count: 3 - s.difficulty)
+          print(
+            "\(style.bold(s.id.padding(toLength: 22, withPad: " ", startingAt: 0))) \(stars)  \(s.title)"
+          )
           let setup = s.setup.count > 100 ? String(s.setup.prefix(97)) + "…" : s.setup
           print("  \(style.dim(setup))")
         }
       }
       if !failures.isEmpty {
-        TTY.printError("attune: warning: \(failures.count) scenario file(s) have errors and were skipped; run `attune lint` to see them")
+        TTY.printError(
+          "attune: warning: \(failures.count) scenario file(s) have errors and were skipped; run `attune lint` to see them"
+        )
       }
     }
   }

@@ -3,10 +3,16 @@ import AttuneKit
 /// Prints diagnostics as `PATH:LINE:COL: error: message`, then the source line and a caret.
 enum DiagnosticPrinter {
   static func render(_ diagnostic: Diagnostic, style: TextStyle) -> String {
-    let severity = diagnostic.severity == .error ? style.bold(style.red("error")) : style.bold(style.yellow("warning"))
-    var text = "\(style.bold("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):")) \(severity): \(diagnostic.message)"
+    let severity =
+      diagnostic.severity == .error
+      ? style.bold(style.red("error")) : style.bold(style.yellow("warning"))
+    var text =
+      "\(style.bold("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):")) \(severity): \(diagnostic.message)"
     if !diagnostic.sourceLine.isEmpty {
-      let caretPad = String(diagnostic.sourceLine.unicodeScalars.prefix(max(0, diagnostic.column - 1)).map { $0 == "\t" ? "\t" : " " })
+      let caretPad = String(
+        diagnostic.sourceLine.unicodeScalars.prefix(max(0, diagnostic.column - 1)).map {
+          $0 == "\t" ? "\t" : " "
+        })
       text += "\n\(diagnostic.sourceLine)\n\(caretPad)\(style.green("^"))"
     }
     return text

@@ -36,7 +36,8 @@ final class LineReader {
     fflush(nil)
     guard let pointer = readline(prompt) else { return nil }
     defer { free(pointer) }
-    let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+    let line = String(
+      decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
     if history, !line.allSatisfy(\.isWhitespace) { add_history(pointer) }
     return line
   }

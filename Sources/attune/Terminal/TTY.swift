@@ -18,7 +18,8 @@ enum TTY {
   }
 
   static var errorStyle: TextStyle {
-    TextStyle.detect(isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
+    TextStyle.detect(
+      isTerminal: isatty(STDERR_FILENO) != 0, environment: ProcessInfo.processInfo.environment)
   }
 
   /// The terminal's width when stdout is a terminal; nil when output is piped (no wrapping).

@@ -3,7 +3,9 @@ import Testing
 
 @testable import AttuneKit
 
-private func partner(_ style: AttachmentStyle, _ scenario: String = "chores", seed: UInt64 = 7) throws -> Partner {
+private func partner(_ style: AttachmentStyle, _ scenario: String = "chores", seed: UInt64 = 7)
+  throws -> Partner
+{
   Partner(scenario: try shipped(scenario), style: style, seed: seed)
 }
 
@@ -25,10 +27,16 @@ func criticismRaisesArousalAndValidationLowersIt(style: AttachmentStyle) throws 
   for style in AttachmentStyle.allCases {
     var p = try partner(style)
     _ = p.open()
-    for a in [said("You never listen.", .criticism), said("Oh sure, poor you.", .contempt), said("Not my fault.", .defensiveness), said("Whatever.", .stonewalling)] {
+    for a in [
+      said("You never listen.", .criticism), said("Oh sure, poor you.", .contempt),
+      said("Not my fault.", .defensiveness), said("Whatever.", .stonewalling),
+    ] {
       let reply = p.respond(to: a)
       peaks[style] = max(peaks[style] ?? 0, reply.after.arousal)
-      if reply.outcome == .rupture { ruptured[style] = true; break }
+      if reply.outcome == .rupture {
+        ruptured[style] = true
+        break
+      }
     }
   }
   #expect(ruptured[.secure] == nil)
@@ -73,7 +81,10 @@ func meetingTheNeedsWhileCalmResolves(style: AttachmentStyle) throws {
 
 @Test(arguments: AttachmentStyle.allCases)
 func theSameSeedAndLinesGiveTheSameReplies(style: AttachmentStyle) throws {
-  let lines = [said("You never help.", .criticism), said("Sorry, that was unfair.", .responsibility), said("ok"), said("Can we start over?", .repair)]
+  let lines = [
+    said("You never help.", .criticism), said("Sorry, that was unfair.", .responsibility),
+    said("ok"), said("Can we start over?", .repair),
+  ]
   func run(seed: UInt64) throws -> [String] {
     var p = try partner(style, seed: seed)
     return [p.open().text] + lines.map { p.respond(to: $0).text }
@@ -100,8 +111,10 @@ func aLongHostileChatNeverRepeatsWithinTenReplies(style: AttachmentStyle) throws
   var fallbacks = 0
   let script: [Annotation] = [
     said("You never think about us.", .criticism), said("Wow, great job, genius.", .contempt),
-    said("It's not my fault.", .defensiveness), said("Whatever.", .stonewalling), said("You're overreacting.", .dismissing),
-    said("I'm out of here.", .withdrawal), said("Why don't you care about me?", .protest), said("Maybe we should just break up.", .threat),
+    said("It's not my fault.", .defensiveness), said("Whatever.", .stonewalling),
+    said("You're overreacting.", .dismissing),
+    said("I'm out of here.", .withdrawal), said("Why don't you care about me?", .protest),
+    said("Maybe we should just break up.", .threat),
     said("I ruin everything.", .selfBlame), said("..."), said("ok"), said("you always do this"),
   ]
   for i in 0..<60 {
@@ -127,14 +140,17 @@ func aLongHostileChatNeverRepeatsWithinTenReplies(style: AttachmentStyle) throws
   _ = p.respond(to: said("I'll do the dishes every weekday from now on.", .request))
   #expect(p.state.memory.promise == "do the dishes every weekday from now on")
   var texts: [String] = []
-  for _ in 0..<3 { texts.append(p.respond(to: said("Whatever, you're impossible.", .stonewalling)).text) }
+  for _ in 0..<3 {
+    texts.append(p.respond(to: said("Whatever, you're impossible.", .stonewalling)).text)
+  }
   #expect(texts.contains { $0.contains("do the dishes every weekday from now on") })
 }
 
 @Test func aBreakWithAReturnTimeIsWelcomedBack() throws {
   var p = try partner(.anxious, "phones-at-dinner")
   _ = p.open()
-  let breakReply = p.respond(to: said("I'm getting flooded. Can we take twenty minutes and come back at 8?", .selfSoothing))
+  let breakReply = p.respond(
+    to: said("I'm getting flooded. Can we take twenty minutes and come back at 8?", .selfSoothing))
   #expect(p.state.memory.breakReturn == "in twenty minutes")
   #expect(breakReply.after.arousal <= breakReply.before.arousal)
   let back = p.respond(to: said("ok I'm back. I took a walk."))
@@ -158,8 +174,10 @@ func unanticipatedInputGetsAnInCharacterReply(style: AttachmentStyle) throws {
   var p = try partner(style, "late-texts")
   _ = p.open()
   let cases: [(String, String)] = [
-    ("are you a bot?", "\(style.id).bot"), ("asdfgh jkl", "\(style.id).gibberish"), ("😢😢😢", "\(style.id).emoji"),
-    ("No sé qué decir", "\(style.id).foreign"), ("...", "\(style.id).silence"), ("hmm", "\(style.id).ack"),
+    ("are you a bot?", "\(style.id).bot"), ("asdfgh jkl", "\(style.id).gibberish"),
+    ("😢😢😢", "\(style.id).emoji"),
+    ("No sé qué decir", "\(style.id).foreign"), ("...", "\(style.id).silence"),
+    ("hmm", "\(style.id).ack"),
     ("hmm", "\(style.id).repeat"), ("What's the weather like tomorrow?", "\(style.id).offtopic"),
   ]
   for (text, rule) in cases {
@@ -202,10 +220,14 @@ func everyEndingHasALineInTheStylesVoice(style: AttachmentStyle) throws {
     let lines = Set(bank.rules.flatMap(\.lines))
     #expect(lines.count >= 60, "\(style): \(lines.count) lines")
     for move in Move.allCases {
-      #expect(bank.rules.contains { $0.triggers.contains(.move(move)) }, "\(style) has no rule for \(move)")
+      #expect(
+        bank.rules.contains { $0.triggers.contains(.move(move)) },
+        "\(style) has no rule for \(move)")
     }
     for event in PartnerEvent.allCases where event != .opening {
-      #expect(bank.rules.contains { $0.triggers.contains(.event(event)) }, "\(style) has no rule for \(event)")
+      #expect(
+        bank.rules.contains { $0.triggers.contains(.event(event)) },
+        "\(style) has no rule for \(event)")
     }
   }
 }
@@ -236,6 +258,8 @@ func everyEndingHasALineInTheStylesVoice(style: AttachmentStyle) throws {
   #expect(cues("fine", previous: ["fine"]).contains(.repeat))
   #expect(cues("WHY ARE YOU SHOUTING").contains(.shout))
   #expect(cues("the dishes again").contains(.topic))
-  #expect(detector.returnTime(in: "Can we take twenty minutes and come back at 8?") == "in twenty minutes")
+  #expect(
+    detector.returnTime(in: "Can we take twenty minutes and come back at 8?") == "in twenty minutes"
+  )
   #expect(detector.returnTime(in: "back at 8pm") == "at 8pm")
 }

@@ -21,7 +21,9 @@ import Testing
     #expect(!scenario.resolution.isEmpty)
     for style in AttachmentStyle.allCases {
       #expect(!(scenario.openings[style] ?? []).isEmpty, "\(scenario.id) has no \(style) opening")
-      let lines = scenario.replies.filter { $0.styles?.contains(style) ?? true }.reduce(0) { $0 + $1.lines.count }
+      let lines = scenario.replies.filter { $0.styles?.contains(style) ?? true }.reduce(0) {
+        $0 + $1.lines.count
+      }
       #expect(lines >= 10, "\(scenario.id) has \(lines) lines for \(style)")
     }
   }
@@ -36,7 +38,8 @@ import Testing
   let linter = ScenarioLinter()
   for scenario in scenarios {
     for failure in linter.sampleFailures(scenario) {
-      Issue.record("\(scenario.id): '\(failure.sample)' does not reach \(failure.rule.id): \(failure.reason)")
+      Issue.record(
+        "\(scenario.id): '\(failure.sample)' does not reach \(failure.rule.id): \(failure.reason)")
     }
   }
   // The style banks' samples too, checked against the default scenario.
@@ -46,7 +49,9 @@ import Testing
   for (_, bank) in PartnerData.shared.banks {
     for rule in bank.rules {
       for sample in rule.samples {
-        if let reason = SampleCheck.reason(sample: sample, rule: rule, scenario: bankOnly, coach: .shared, data: .shared) {
+        if let reason = SampleCheck.reason(
+          sample: sample, rule: rule, scenario: bankOnly, coach: .shared, data: .shared)
+        {
           Issue.record("bank rule \(rule.id): '\(sample)' does not reach it: \(reason)")
         }
       }
@@ -72,7 +77,9 @@ import Testing
 }
 
 @Test func theLibraryIsFoundFromTheEnvironmentThenTheWorkingDirectoryThenAboveTheExecutable() {
-  let paths = ScenarioLibrary.searchPaths(environment: ["ATTUNE_SCENARIOS": "/env/s"], currentDirectory: "/cwd", executablePath: "/a/b/.build/release/attune")
+  let paths = ScenarioLibrary.searchPaths(
+    environment: ["ATTUNE_SCENARIOS": "/env/s"], currentDirectory: "/cwd",
+    executablePath: "/a/b/.build/release/attune")
   #expect(paths[0] == "/env/s")
   #expect(paths[1] == "/cwd/Scenarios")
   #expect(paths.contains("/a/b/Scenarios"))
@@ -95,7 +102,8 @@ func lint(_ name: String) -> [Diagnostic] {
   #expect(typo?.line == 11)
   #expect(typo?.column == 1)
   #expect(typo?.message.contains("did you mean 'replies'?") == true)
-  #expect(typo?.description.hasPrefix(fixtureScenario("unknown-key.yaml") + ":11:1: error: ") == true)
+  #expect(
+    typo?.description.hasPrefix(fixtureScenario("unknown-key.yaml") + ":11:1: error: ") == true)
 }
 
 @Test func badRuleValuesAreEachReportedWhereTheyAre() {
@@ -122,7 +130,8 @@ func lint(_ name: String) -> [Diagnostic] {
 
 @Test func missingAndOutOfRangeValuesSayWhatWouldBeValid() {
   let messages = lint("missing-openings.yaml").map(\.message)
-  #expect(messages.contains { $0.contains("unsupported scenario version 3 (highest supported: 1)") })
+  #expect(
+    messages.contains { $0.contains("unsupported scenario version 3 (highest supported: 1)") })
   #expect(messages.contains { $0.contains("difficulty 7 is out of range (valid: 1...3)") })
   #expect(messages.contains { $0.contains("missing opening for style 'avoidant'") })
   #expect(messages.contains { $0.contains("missing opening for style 'disorganized'") })
@@ -138,8 +147,13 @@ func lint(_ name: String) -> [Diagnostic] {
 }
 
 @Test func aBrokenScenarioNeverLoads() {
-  for name in ["unknown-key.yaml", "bad-rule.yaml", "syntax-error.yaml", "missing-openings.yaml", "not-utf8.yaml", "nul-byte.yaml", "empty.yaml"] {
-    #expect(throws: ScenarioError.self, "\(name)") { try Scenario.load(path: fixtureScenario(name)) }
+  for name in [
+    "unknown-key.yaml", "bad-rule.yaml", "syntax-error.yaml", "missing-openings.yaml",
+    "not-utf8.yaml", "nul-byte.yaml", "empty.yaml",
+  ] {
+    #expect(throws: ScenarioError.self, "\(name)") {
+      try Scenario.load(path: fixtureScenario(name))
+    }
   }
 }
 

@@ -3,8 +3,13 @@ import Testing
 
 @testable import AttuneKit
 
-private func session(_ style: AttachmentStyle = .anxious, scenario: String = "phones-at-dinner", maxTurns: Int = 40, coach: CoachMode = .live) throws -> ChatSession {
-  let options = ChatOptions(scenario: try shipped(scenario), style: style, seed: 7, players: ["Ana", "Ben"], coach: coach, maxTurns: maxTurns)
+private func session(
+  _ style: AttachmentStyle = .anxious, scenario: String = "phones-at-dinner", maxTurns: Int = 40,
+  coach: CoachMode = .live
+) throws -> ChatSession {
+  let options = ChatOptions(
+    scenario: try shipped(scenario), style: style, seed: 7, players: ["Ana", "Ben"], coach: coach,
+    maxTurns: maxTurns)
   return ChatSession(options: options, sink: MemorySink())
 }
 
@@ -13,7 +18,8 @@ private func json(_ line: String) -> [String: Any] {
 }
 
 private func infoText(_ outputs: [ChatOutput]) -> String {
-  outputs.compactMap { if case .info(let text) = $0 { return text } else { return nil } }.joined(separator: "\n")
+  outputs.compactMap { if case .info(let text) = $0 { return text } else { return nil } }.joined(
+    separator: "\n")
 }
 
 @Test func aChatWritesTheTranscriptOfDesignMd() throws {
@@ -25,12 +31,23 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   _ = chat.finish()
   let lines = try #require(chat.savedLines)
   let types = lines.map { json($0)["type"] as? String ?? "?" }
-  #expect(types == ["session", "partner", "user", "partner", "command", "user", "partner", "partner", "end"])
-  #expect(lines[0].hasPrefix(#"{"type":"session","schema":1,"engine":"attune 0.1.0","scenario":"phones-at-dinner","scenario_sha256":""#))
-  #expect(lines[0].hasSuffix(#""style":"anxious","seed":7,"players":["Ana","Ben"],"started":"1970-01-01T00:00:00Z"}"#))
+  #expect(
+    types == [
+      "session", "partner", "user", "partner", "command", "user", "partner", "partner", "end",
+    ])
+  #expect(
+    lines[0].hasPrefix(
+      #"{"type":"session","schema":1,"engine":"attune 0.1.0","scenario":"phones-at-dinner","scenario_sha256":""#
+    ))
+  #expect(
+    lines[0].hasSuffix(
+      #""style":"anxious","seed":7,"players":["Ana","Ben"],"started":"1970-01-01T00:00:00Z"}"#))
   #expect(lines[1].hasPrefix(#"{"type":"partner","turn":0,"text":"#))
   #expect(lines[1].contains(#""fallback":false,"state":{"arousal":"#))
-  #expect(lines[2].hasPrefix(#"{"type":"user","turn":1,"player":"Ana","text":"I felt left out at dinner.","annotation":{"text":"#))
+  #expect(
+    lines[2].hasPrefix(
+      #"{"type":"user","turn":1,"player":"Ana","text":"I felt left out at dinner.","annotation":{"text":"#
+    ))
   #expect(lines[4] == #"{"type":"command","turn":2,"name":"undo"}"#)
   #expect(json(lines[5])["turn"] as? Int == 1)
   #expect(json(lines[5])["player"] as? String == "Ana")
@@ -69,7 +86,10 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   #expect(state.contains("what I need now"))
   #expect(infoText(chat.handle("/hint")).hasPrefix("Hint: \""))
   let pause = chat.handle("/pause 20")
-  #expect(pause.contains { if case .partner(let r) = $0 { return r.rule == "secure.pause" } else { return false } })
+  #expect(
+    pause.contains {
+      if case .partner(let r) = $0 { return r.rule == "secure.pause" } else { return false }
+    })
   #expect(infoText(chat.handle("/pause soon")).contains("Usage: /pause MINUTES"))
   #expect(infoText(chat.handle("/next Ben")).contains("Ben, you're on"))
   #expect(chat.currentPlayer == "Ben")
@@ -95,14 +115,20 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   _ = chat.handle("Hmm, let me think.")
   let out = chat.handle("Still thinking about the phone.")
   #expect(chat.outcome == .turnLimit)
-  #expect(out.contains { if case .partner(let r) = $0 { return r.rule == "secure.turn-limit" } else { return false } })
+  #expect(
+    out.contains {
+      if case .partner(let r) = $0 { return r.rule == "secure.turn-limit" } else { return false }
+    })
   #expect(json(chat.savedLines?.last ?? "")["outcome"] as? String == "turn-limit")
 }
 
 @Test func attacksEndInRuptureWithThePartnerLeaving() throws {
   let chat = try session(.avoidant, scenario: "phones-at-dinner")
   _ = chat.start()
-  for line in ["You never listen to me.", "Oh sure, you're SO busy. Poor you.", "What is wrong with you? You're pathetic.", "You're disgusting.", "I hate you."] where !chat.isOver {
+  for line in [
+    "You never listen to me.", "Oh sure, you're SO busy. Poor you.",
+    "What is wrong with you? You're pathetic.", "You're disgusting.", "I hate you.",
+  ] where !chat.isOver {
     _ = chat.handle(line)
   }
   #expect(chat.outcome == .rupture)
@@ -115,10 +141,13 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
     let chat = try session(style)
     _ = chat.start()
     for line in [
-      "I felt left out when you stayed on your phone all through dinner.", "I get that work has been crazy for you lately.",
+      "I felt left out when you stayed on your phone all through dinner.",
+      "I get that work has been crazy for you lately.",
       "What was going on for you?", "That makes sense. I'm sorry I snapped at you about it.",
-      "Could we keep dinners phone-free, at least on weeknights?", "Thank you for hearing me. I love you.",
-      "I'm not going anywhere. We're a team.", "I really appreciate you talking this through with me.",
+      "Could we keep dinners phone-free, at least on weeknights?",
+      "Thank you for hearing me. I love you.",
+      "I'm not going anywhere. We're a team.",
+      "I really appreciate you talking this through with me.",
     ] where !chat.isOver {
       _ = chat.handle(line)
     }
@@ -130,7 +159,14 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   let chat = try session(.disorganized)
   _ = chat.start()
   let out = chat.handle("Sometimes I want to hurt myself")
-  #expect(out.contains { if case .safety(let text) = $0 { return text.contains("Type /end to stop here, or carry on") } else { return false } })
+  #expect(
+    out.contains {
+      if case .safety(let text) = $0 {
+        return text.contains("Type /end to stop here, or carry on")
+      } else {
+        return false
+      }
+    })
   #expect(!chat.isOver)
   #expect(!chat.handle("ok, carrying on").isEmpty)
 }
@@ -150,7 +186,9 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   #expect(chat.exchanges.last?.text == "hi\u{FFFD}\u{FFFD}")
   _ = chat.handle("//slash at the start")
   #expect(chat.exchanges.last?.text == "/slash at the start")
-  #expect(chat.savedLines?.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil } == true)
+  #expect(
+    chat.savedLines?.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }
+      == true)
 }
 
 @Test func theDebriefCountsMovesHorsemenRepairsAndMoments() throws {
@@ -173,7 +211,8 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
 }
 
 @Test func debriefRatioAndSparklineRead() {
-  var d = Debrief(outcome: .resolved, exchanges: [], openingArousal: 0, needsMet: [], needsUnmet: [])
+  var d = Debrief(
+    outcome: .resolved, exchanges: [], openingArousal: 0, needsMet: [], needsUnmet: [])
   d.secureMoves = 7
   d.insecureMoves = 2
   #expect(d.ratio == "3.5:1")
@@ -184,7 +223,8 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
 }
 
 @Test func transcriptFilesArePrivateAppendOnlyAndNeverOverwritten() throws {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("attune-\(UUID().uuidString)/nested")
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "attune-\(UUID().uuidString)/nested")
   let path = dir.appendingPathComponent("t.jsonl").path
   let file = try TranscriptFile(path: path)
   try file.append(Array(#"{"a":1}"#.utf8))
@@ -193,6 +233,7 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
   #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
   #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"a\":1}\n{\"b\":2}\n")
   #expect(throws: TranscriptError.exists(path: path)) { try TranscriptFile(path: path) }
-  let fresh = TranscriptFile.defaultPath(folder: dir.path, scenario: "chores", style: .secure, date: Date(timeIntervalSince1970: 0))
+  let fresh = TranscriptFile.defaultPath(
+    folder: dir.path, scenario: "chores", style: .secure, date: Date(timeIntervalSince1970: 0))
   #expect(fresh.hasSuffix("19700101-000000-chores-secure.jsonl"))
 }
