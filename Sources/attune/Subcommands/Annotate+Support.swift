@@ -1,3 +1,4 @@
+import ArgumentParser
 import AttuneKit
 import Foundation
 
@@ -16,3 +17,5 @@ extension TextStyle {
 func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+extension AnnotationBatch.Format: ExpressibleByArgument {}

@@ -15,19 +15,25 @@ extension AttuneCommand {
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-      case jsonl, tsv, text
-    }
-
     @Argument(help: "Files to read, one utterance per line. Reads standard input when none are given.")
     var files: [String] = []
 
     @Option(help: "Output format: jsonl (one JSON object per line), tsv (text, moves, verdict) or text (for people).")
-    var format: Format = .jsonl
+    var format: AnnotationBatch.Format = .jsonl
+
+    @Option(help: "Worker threads (default: one per core).")
+    var jobs: Int = BatchDefaults.workers
+
+    /// Lines annotated together: large enough to share across cores, small enough for flat memory.
+    static let batchSize = 4096
+
+    func validate() throws {
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+    }
 
     func run() throws {
-      let coach = Coach()
-      let style = TextStyle.forStandardOutput()
+      let renderer = AnnotationBatch(
+        coach: Coach.shared, format: format, style: TextStyle.forStandardOutput(), workers: jobs)
       var output = OutputBuffer(descriptor: STDOUT_FILENO)
       var failures: [String] = []
       let sources: [String?] = files.isEmpty ? [nil] : files.map { $0 == "-" ? nil : $0 }
@@ -44,23 +50,20 @@ extension AttuneCommand {
         }
         defer { if source != nil { close(descriptor) } }
         var lines = LineStream(descriptor: descriptor)
-        var json = JSONWriter(capacity: 1024)
+        // Someone typing at a terminal gets each answer at once; a pipe is read in batches.
+        let interactive = isatty(descriptor) != 0
+        let batchSize = interactive ? 1 : Self.batchSize
+        var batch: [String] = []
+        batch.reserveCapacity(batchSize)
         while let line = lines.nextLine() {
-          let annotation = coach.annotate(line)
-          switch format {
-          case .jsonl:
-            json.reset()
-            annotation.write(to: &json)
-            output.write(json.bytes)
-            output.write(CollectionOfOne(UInt8(ascii: "\n")))
-          case .tsv:
-            output.write(AnnotationFormatter.tsvLine(annotation))
-            output.write("\n")
-          case .text:
-            output.write(AnnotationFormatter.text(annotation, style: style))
-            output.write("\n")
+          batch.append(line)
+          if batch.count == batchSize {
+            output.write(renderer.render(batch))
+            if interactive { output.flush() }
+            batch.removeAll(keepingCapacity: true)
           }
         }
+        if !batch.isEmpty { output.write(renderer.render(batch)) }
         if let error = lines.readError {
           failures.append("attune annotate: error reading '\(source ?? "standard input")': \(String(cString: strerror(error)))")
         }
