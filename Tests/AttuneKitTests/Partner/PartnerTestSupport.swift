@@ -20,6 +20,10 @@ func shipped(_ id: String) throws -> Scenario {
 
 /// A hand-built annotation: the partner is tested without depending on the coach's reading.
 func said(_ text: String, _ moves: Move...) -> Annotation {
+  said(text, moves)
+}
+
+func said(_ text: String, _ moves: [Move]) -> Annotation {
   let matches = moves.map {
     MoveMatch(
       move: $0, evidence: String(text.prefix(12)), start: 0,
