@@ -106,10 +106,7 @@ public struct CueDetector: Sendable {
     var hits: [CueHit] = []
     func add(_ cue: Cue, _ evidence: String) { hits.append(CueHit(cue: cue, evidence: evidence)) }
 
-    for cue in [
-      Cue.safety, .bot, .back, .swear, .global, .ultimatum, .blame, .plea, .shutdown, .apology,
-      .affection, .thanks, .empathy, .flooding, .feeling, .need, .unsure, .bid,
-    ] {
+    for cue in Cue.allCases where cue != .ack && lexicon.phrases[cue] != nil {
       for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: tokens) != nil {
         let quote = Partner.echo(text) ?? text.trimmingWhitespace
         add(

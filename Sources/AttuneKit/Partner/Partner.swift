@@ -127,7 +127,11 @@ public struct Partner: Sendable {
     if state.band != .flooded {
       for id in requiredNeeds where !state.met.contains(id) {
         guard let need = scenario.need(id, catalogue: data.needs) else { continue }
-        if state.trust >= need.minTrust, moves.contains(where: need.moves.contains) {
+        // "Can we talk?" reads as a request, but it asks for a conversation, not a plan.
+        var counted = cues.contains(.bid) ? moves.filter { $0 != .request } : moves
+        // A proposal the coach missed still counts as a request.
+        if cues.contains(.proposal) && !cues.contains(.bid) && !counted.contains(.request) { counted.append(.request) }
+        if state.trust >= need.minTrust, counted.contains(where: need.moves.contains) {
           state.met.append(id)
           metNow.append(id)
         }
@@ -216,13 +220,13 @@ public struct Partner: Sendable {
   static let cueOrder: [Cue] = [
     .repeat, .bot, .gibberish, .foreign, .emoji, .silence, .back, .ack, .swear, .ultimatum, .global,
     .blame, .plea, .shutdown, .apology, .affection,
-    .thanks, .empathy, .flooding, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need,
+    .thanks, .empathy, .flooding, .proposal, .shout, .bid, .offtopic, .question, .unsure, .feeling, .need,
     .topic,
   ]
   static let backupCues: Set<Cue> = [
-    .blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global,
+    .blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global, .proposal,
   ]
-  static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack]
+  static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack, .bid]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15
   /// Replies to wait before a rule that brings up a memory can fire again.
@@ -310,8 +314,7 @@ public struct Partner: Sendable {
     ]
     for match in annotation.moves {
       if let weight = weights[match.move], weight >= memory.hurtWeight {
-        memory.hurt = Self.clip(
-          match.evidence.count >= 8 ? match.evidence : Self.echo(text) ?? match.evidence)
+        memory.hurt = Self.clip(Self.echo(text, breaks: ".!?;,\n") ?? match.evidence)
         memory.hurtWeight = weight
       }
     }
@@ -438,9 +441,8 @@ public struct Partner: Sendable {
   // MARK: Words
 
   /// A short quote of the user's first clause, for reflecting it back.
-  static func echo(_ text: String) -> String? {
-    let clause =
-      text.split(whereSeparator: { ".!?;\n".contains($0) }).first.map(String.init) ?? text
+  static func echo(_ text: String, breaks: String = ".!?;\n") -> String? {
+    let clause = text.split(whereSeparator: { breaks.contains($0) }).first.map(String.init) ?? text
     let words = clause.split(whereSeparator: \.isWhitespace)
     guard !words.isEmpty else { return nil }
     var quote = words.prefix(8).joined(separator: " ")

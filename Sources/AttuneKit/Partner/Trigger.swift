@@ -50,6 +50,8 @@ public enum Cue: String, CaseIterable, Sendable, Hashable {
   case shutdown
   /// A threat to the relationship the coach did not read: "maybe we shouldn't be together".
   case ultimatum
+  /// A proposal the coach did not read as a request: "can we agree...", "how about we...".
+  case proposal
   /// A bid to talk: "can we talk?", "is now an ok time?".
   case bid
   /// "I'm back" after a break.

@@ -263,3 +263,14 @@ func everyEndingHasALineInTheStylesVoice(style: AttachmentStyle) throws {
   )
   #expect(detector.returnTime(in: "back at 8pm") == "at 8pm")
 }
+
+@Test func everyCueIsAnsweredSomewhereAndHasWordsOrADetector() {
+  let detectorKinds: Set<Cue> = [.repeat, .gibberish, .foreign, .emoji, .silence, .shout, .question, .offtopic, .topic]
+  for cue in Cue.allCases where cue != .safety {
+    #expect(Partner.cueOrder.contains(cue), "\(cue) is never answered")
+    #expect(detectorKinds.contains(cue) || !(PartnerData.shared.lexicon.phrases[cue] ?? []).isEmpty, "\(cue) has no phrases")
+    for style in AttachmentStyle.allCases {
+      #expect(PartnerData.shared.banks[style]?.rules.contains { $0.triggers.contains(.cue(cue)) } == true, "\(style) has no rule for \(cue)")
+    }
+  }
+}
