@@ -59,7 +59,8 @@ public enum ChatOutput: Sendable, Equatable {
 public final class ChatSession {
   public let options: ChatOptions
   public private(set) var partner: Partner
-  private let coach: Coach
+  /// Nil: `Coach.shared`, looked up at the first line, so the opening is not kept waiting for the rules to load.
+  private let customCoach: Coach?
   private var sink: (any TranscriptSink)?
   private var saveFailed = false
   /// Completed exchanges, newest last.
@@ -72,11 +73,11 @@ public final class ChatSession {
   public private(set) var started = false
 
   public init(
-    options: ChatOptions, coach: Coach = .shared, sink: (any TranscriptSink)? = nil,
+    options: ChatOptions, coach: Coach? = nil, sink: (any TranscriptSink)? = nil,
     data: PartnerData = .shared
   ) {
     self.options = options
-    self.coach = coach
+    self.customCoach = coach
     self.sink = sink
     self.partner = Partner(
       scenario: options.scenario, style: options.style, seed: options.seed, data: data)
@@ -124,7 +125,7 @@ public final class ChatSession {
     }
     let turn = nextTurn
     let player = currentPlayer
-    let annotation = coach.annotate(line)
+    let annotation = (customCoach ?? Coach.shared).annotate(line)
     snapshots.append(partner.state)
     save(TranscriptLine.user(turn: turn, player: player, annotation: annotation), into: &out)
     if options.coach == .live && !annotation.moves.isEmpty

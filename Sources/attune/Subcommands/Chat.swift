@@ -76,6 +76,8 @@ extension AttuneCommand {
     }
 
     func run() throws {
+      // Load the coach's rules while the menus and the opening line are shown.
+      Thread.detachNewThread { _ = Coach.shared }
       let reader = LineReader()
       let ui = ChatPrinter(style: TTY.style, interactive: reader.interactive)
 
