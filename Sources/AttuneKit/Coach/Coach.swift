@@ -132,12 +132,28 @@ public struct Coach: Sendable {
       let token = tokens[position]
       guard token.clause == first.clause, token.kind == .word else { return false }
       if rules.negationBarriers.contains(token.id) { return false }
-      if rules.negators.contains(token.id) { return true }
+      if rules.negators.contains(token.id) { return !isRhetorical(negatorAt: position, tokens: tokens) }
       position -= 1
       looked += 1
     }
     return false
   }
+
+  /// "Don't you think...", "aren't you...", "can't believe...": a negator that asks or marvels, not denies.
+  private func isRhetorical(negatorAt position: Int, tokens: [Token]) -> Bool {
+    guard position > 0, position + 1 < tokens.count else { return false }
+    let before = tokens[position - 1].text
+    let after = tokens[position + 1].text
+    if Coach.auxiliaries.contains(before), Coach.pronouns.contains(after), tokens[position - 1].utf8End == tokens[position].utf8End {
+      return true
+    }
+    return (before == "can" || before == "could") && after == "believe"
+  }
+
+  static let auxiliaries: Set<String> = [
+    "do", "does", "did", "are", "is", "was", "were", "will", "would", "can", "could", "should", "have", "has",
+  ]
+  static let pronouns: Set<String> = ["you", "it", "he", "she", "we", "they", "i", "that", "this"]
 
   // MARK: - Signals and antidotes
 

@@ -7,6 +7,9 @@ struct Tokenizer: Sendable {
   /// Ids of the words that open a new clause (`but`, `although`, ...).
   let clauseWords: Set<Int32>
 
+  /// Words whose full stop does not end a sentence.
+  static let abbreviations: Set<String> = ["mr", "mrs", "ms", "dr", "st", "vs", "etc", "jr", "sr", "prof", "approx"]
+
   func tokenize(_ text: String) -> [Token] {
     var tokens: [Token] = []
     tokens.reserveCapacity(24)
@@ -34,6 +37,12 @@ struct Tokenizer: Sendable {
             i += 1; scalar += 1
             continue
           }
+          // A hyphen inside a word separates its parts without breaking the clause (self-centered, time-out).
+          if byte == UInt8(ascii: "-"), state.wordStart != nil, i + 1 < count, isLetter(bytes[i + 1]) {
+            flushWord(&state, &tokens, utf8End: i, scalarEnd: scalar)
+            i += 1; scalar += 1
+            continue
+          }
           flushWord(&state, &tokens, utf8End: i, scalarEnd: scalar)
           switch byte {
           case UInt8(ascii: "?"), UInt8(ascii: "!"):
@@ -49,6 +58,13 @@ struct Tokenizer: Sendable {
           case UInt8(ascii: "."):
             var j = i
             while j < count, bytes[j] == UInt8(ascii: ".") { j += 1 }
+            if j - i == 1, let last = tokens.last, last.kind == .word, last.utf8End == i,
+              Tokenizer.abbreviations.contains(last.text)
+            {
+              // "Mr." and friends do not end a sentence.
+              scalar += 1; i = j
+              continue
+            }
             if j - i >= 2 {
               append(&tokens, &state, "...", .clauseBreak, i, j, scalar, scalar + (j - i))
               state.clause += 1

@@ -35,6 +35,11 @@ struct RuleIndex: Sendable {
   private var byFirst: [Int32] = []
   /// Variants that can start on any token.
   private var anywhere: [Int32] = []
+  /// Per variant: the token set the token after its lead must be in, or -1.
+  private var variantSecond: [Int32] = []
+  /// Per variant: how many optional tokens may precede its first required step.
+  private var variantBack: [Int32] = []
+  private var maxBack = 0
   /// For each token id: the variants whose anchor (their rarest required step) it satisfies.
   /// A variant is tried on a reply only when some token of the reply satisfies its anchor.
   private var anchoredStart: [Int32] = []
@@ -94,7 +99,12 @@ struct RuleIndex: Sendable {
               var ids: Set<Int32>
               switch step {
               case .any(let set, _, false): ids = set
-              case .phrases(let options, false): ids = options.reduce(into: Set<Int32>()) { $0.formUnion($1.flatMap { $0 }) }
+              case .phrases(let options, false):
+                // Each option needs all its tokens: its rarest one is enough to look for.
+                ids = options.reduce(into: Set<Int32>()) { union, option in
+                  let rare = option.first { $0.isDisjoint(with: commonWords) } ?? option.min { $0.count < $1.count }
+                  union.formUnion(rare ?? [])
+                }
               default: continue
               }
               ids = ids.filter { $0 >= 0 }
@@ -109,15 +119,43 @@ struct RuleIndex: Sendable {
             } else {
               unanchored.append(variantIndex)
             }
-            // Index by the first required token, if the variant has one before anything optional.
-            var lead = source.first
-            if case .sentenceStart = lead, source.count > 1 { lead = source[1] }
-            if case .any(let ids, _, false) = lead {
-              for id in ids where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
-            } else if case .phrases(let options, false) = lead {
-              let ids = options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) }
-              for id in ids where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
+            // Index by the tokens of the first required step; `back` is how many optional tokens may
+            // stand before it, so a match is tried from up to that many positions earlier.
+            var back = 0
+            var lead: Pattern.Step?
+            leading: for step in source {
+              switch step {
+              case .sentenceStart: continue
+              case .any(_, _, true), .number(true), .anyWord(true): back += 1
+              case .phrases(let options, true): back += options.map(\.count).max() ?? 0
+              default:
+                lead = step
+                break leading
+              }
+            }
+            var leadIDs: Set<Int32>?
+            if case .any(let ids, _, false)? = lead { leadIDs = ids }
+            if case .phrases(let options, false)? = lead {
+              leadIDs = options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) }
+            }
+            // The step after the lead, tested inline on the next token before a variant is tried.
+            var second: Int32 = -1
+            if back == 0, case .any? = lead, let leadAt = source.firstIndex(where: { if case .any(_, _, false) = $0 { return true }; return false }),
+              leadAt + 1 < source.count
+            {
+              switch source[leadAt + 1] {
+              case .any(let ids, _, false): second = indexOf(ids)
+              case .phrases(let options, false): second = indexOf(options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) })
+              default: break
+              }
+            }
+            variantSecond.append(second)
+            if let leadIDs {
+              maxBack = max(maxBack, back)
+              variantBack.append(Int32(back))
+              for id in leadIDs where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
             } else {
+              variantBack.append(0)
               anywhere.append(variantIndex)
             }
           }
@@ -126,7 +164,8 @@ struct RuleIndex: Sendable {
     }
     for list in firstOf {
       firstStart.append(Int32(byFirst.count))
-      byFirst.append(contentsOf: list)
+      // Variants sharing a second-step set sit together, so one test serves them all.
+      byFirst.append(contentsOf: list.sorted { (variantSecond[Int($0)], $0) < (variantSecond[Int($1)], $1) })
       firstEnd.append(Int32(byFirst.count))
     }
     for list in anchorOf {
@@ -177,7 +216,27 @@ struct RuleIndex: Sendable {
                 for start in 0..<count {
                   let id = ids[start]
                   if id >= 0, Int(id) < firstStart.count {
-                    for k in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) { attempt(byFirst[k], start) }
+                    var lastSecond: Int32 = -2
+                    var lastFits = false
+                    let nextID: Int32 = start + 1 < count && sentences[start + 1] == sentences[start] ? ids[start + 1] : -1
+                    for k in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) {
+                      let variantIndex = byFirst[k]
+                      if !live[Int(variantIndex)] { continue }
+                      let second = variantSecond[Int(variantIndex)]
+                      if second >= 0 {
+                        if second != lastSecond {
+                          lastSecond = second
+                          lastFits = matcher.contains(set: second, id: nextID)
+                        }
+                        if !lastFits { continue }
+                      }
+                      let back = Int(variantBack[Int(variantIndex)])
+                      if back == 0 {
+                        attempt(variantIndex, start)
+                      } else {
+                        for from in max(0, start - back)...start { attempt(variantIndex, from) }
+                      }
+                    }
                   }
                   for variantIndex in anywhere { attempt(variantIndex, start) }
                 }
@@ -189,6 +248,17 @@ struct RuleIndex: Sendable {
           }
         }
       }
+    }
+    if maxBack > 0, hits.count > 1 {
+      // Optional leads can find the same match from two anchors: keep one.
+      hits.sort { ($0.start, $0.rule, $0.role.rawValue, $0.end) < ($1.start, $1.rule, $1.role.rawValue, $1.end) }
+      var unique: [Hit] = []
+      unique.reserveCapacity(hits.count)
+      for hit in hits {
+        if let last = unique.last, last.start == hit.start, last.rule == hit.rule, last.role == hit.role { continue }
+        unique.append(hit)
+      }
+      hits = unique
     }
     return hits
   }
@@ -206,6 +276,9 @@ private struct Matcher {
   let groups: UnsafeBufferPointer<Int32>
   let options: UnsafeBufferPointer<Int32>
   let sets: UnsafeBufferPointer<Int32>
+
+  @inline(__always)
+  func contains(set: Int32, id: Int32) -> Bool { inSet(set, id) }
 
   @inline(__always)
   private func inSet(_ set: Int32, _ id: Int32) -> Bool {
