@@ -170,10 +170,10 @@ public struct Debrief: Sendable, Equatable {
       )
     }
     if !needsMet.isEmpty {
-      out.append("  Needs met:   \(needsMet.map(needText).joined(separator: "; "))")
+      out.append("  Needs met (in your partner's words): \(needsMet.map(needText).joined(separator: "; "))")
     }
     if !needsUnmet.isEmpty {
-      out.append("  Still needed: \(needsUnmet.map(needText).joined(separator: "; "))")
+      out.append("  Still needed (in your partner's words): \(needsUnmet.map(needText).joined(separator: "; "))")
     }
     out.append("  Arousal:  \(sparkline)  \(arousalPath.first ?? 0) → \(arousalPath.last ?? 0)")
     return out.joined(separator: "\n")
