@@ -171,18 +171,14 @@ public struct CueDetector: Sendable {
         ? find(word.split(separator: " ").map(String.init), in: tokens) != nil
         : tokens.contains { $0 == word || ($0.hasPrefix(word) && $0.count <= word.count + 3) }
     }
+    let personal = tokens.contains { lexicon.relationship.contains($0) }
     if let word = onTopic {
       add(.topic, word)
-    } else if !hasMoves, hits.allSatisfy({ $0.cue == .question || $0.cue == .shout }),
-      tokens.count >= 2
-    {
-      let offtopicWord = tokens.first { lexicon.offtopic.contains($0) }
-      let personal = tokens.contains { lexicon.relationship.contains($0) }
-      if let word = offtopicWord {
-        add(.offtopic, word)
-      } else if !personal && tokens.count >= 3 {
-        add(.offtopic, tokens.prefix(4).joined(separator: " "))
-      }
+    } else if !personal, let word = tokens.first(where: { lexicon.offtopic.contains($0) }) {
+      // Small talk ("what's the weather like?") is off-topic whatever else the coach read in it.
+      add(.offtopic, word)
+    } else if !hasMoves, !personal, tokens.count >= 3, hits.allSatisfy({ $0.cue == .question || $0.cue == .shout }) {
+      add(.offtopic, tokens.prefix(4).joined(separator: " "))
     }
     return hits
   }

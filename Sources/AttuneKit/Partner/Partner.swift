@@ -226,7 +226,7 @@ public struct Partner: Sendable {
   static let backupCues: Set<Cue> = [
     .blame, .plea, .shutdown, .ultimatum, .apology, .affection, .thanks, .empathy, .global, .proposal,
   ]
-  static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack, .bid]
+  static let leadingCues: [Cue] = [.repeat, .bot, .gibberish, .foreign, .emoji, .silence, .ack, .bid, .offtopic]
   /// How far below baseline secure moves can settle the partner.
   static let restingDepth = 15
   /// Replies to wait before a rule that brings up a memory can fire again.
@@ -435,7 +435,12 @@ public struct Partner: Sendable {
   }
 
   private func fill(_ line: String, values: [String: String]) -> String? {
-    Template.fill(line, values)
+    guard var text = Template.fill(line, values) else { return nil }
+    // A quote that opens the reply starts with a capital: "'Never'? I took the bins out."
+    if text.hasPrefix("'"), let second = text.dropFirst().first, second.isLowercase {
+      text = "'" + second.uppercased() + text.dropFirst(2)
+    }
+    return text
   }
 
   // MARK: Words
