@@ -5,7 +5,14 @@ import Dispatch
 /// `attune annotate` feeds it fixed-size batches, so memory stays flat however long the input.
 public struct AnnotationBatch: Sendable {
   public enum Format: String, Sendable, CaseIterable {
-    case jsonl, tsv, text
+    /// One JSON annotation per line.
+    case jsonl
+    /// `text<TAB>moves<TAB>verdict`.
+    case tsv
+    /// For people: verdict, evidence, antidote.
+    case text
+    /// The normalised tokens the rules see, for rule authors (`|` between sentences).
+    case tokens
   }
 
   public let coach: Coach
@@ -41,6 +48,11 @@ public struct AnnotationBatch: Sendable {
     out.reserveCapacity(lines.count * 400)
     var json = JSONWriter(capacity: 1024)
     for line in lines {
+      if format == .tokens {
+        out.append(contentsOf: AnnotationFormatter.tokenLine(coach.tokens(of: line)).utf8)
+        out.append(UInt8(ascii: "\n"))
+        continue
+      }
       let annotation = coach.annotate(line)
       switch format {
       case .jsonl:
@@ -51,6 +63,8 @@ public struct AnnotationBatch: Sendable {
         out.append(contentsOf: AnnotationFormatter.tsvLine(annotation).utf8)
       case .text:
         out.append(contentsOf: AnnotationFormatter.text(annotation, style: style).utf8)
+      case .tokens:
+        break
       }
       out.append(UInt8(ascii: "\n"))
     }

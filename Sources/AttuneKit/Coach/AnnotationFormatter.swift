@@ -7,6 +7,21 @@ public enum AnnotationFormatter {
     return "\(text)\t\(moves)\t\(annotation.verdict.rawValue)"
   }
 
+  /// Tokens separated by spaces, `|` between sentences.
+  public static func tokenLine(_ tokens: [Token]) -> String {
+    var out = ""
+    var sentence: Int32 = tokens.first?.sentence ?? 0
+    for token in tokens {
+      if token.sentence != sentence {
+        out += out.isEmpty ? "" : " |"
+        sentence = token.sentence
+      }
+      if !out.isEmpty { out += " " }
+      out += token.text
+    }
+    return out
+  }
+
   /// The verdict in colour, the text with its evidence underlined, one line per move, the antidote below.
   public static func text(_ annotation: Annotation, style: TextStyle) -> String {
     var lines: [String] = []

@@ -48,20 +48,36 @@ public struct Coach: Sendable {
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
     let tokens = tokenizer.tokenize(text)
-    let kept = keptHits(tokens)
-    var moves: [MoveMatch] = []
+    var found: [Found] = []
     var seen = Set<Move>()
-    var firstInsecure: Hit?
+    let (kept, vetoed) = evaluate(tokens)
     for hit in kept {
       let rule = rules.rules[hit.rule]
       guard seen.insert(rule.move).inserted else { continue }
-      moves.append(match(for: hit, text: text, tokens: tokens))
-      if !rule.move.isSecure, firstInsecure == nil { firstInsecure = hit }
+      found.append(Found(match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end, antidote: rule.antidote))
     }
-    let verdict = Verdict(moves: moves.map(\.move))
+    // The backup model may add what the rules missed.
+    for finding in rules.backupModel.findings(in: tokens, found: seen, vetoed: vetoed) {
+      seen.insert(finding.move)
+      let first = tokens[finding.tokenRange.lowerBound]
+      let last = tokens[finding.tokenRange.upperBound - 1]
+      let match = MoveMatch(
+        move: finding.move, evidence: slice(text, from: first.utf8Start, to: last.utf8End), start: first.start,
+        end: last.end, rule: "\(finding.move.rawValue).\(BackupModel.ruleSuffix)")
+      found.append(Found(match: match, tokens: finding.tokenRange, antidote: nil))
+    }
+    found.sort { ($0.match.start, $0.match.end) < ($1.match.start, $1.match.end) }
+    let moves = found.map(\.match)
     return Annotation(
-      text: text, verdict: verdict, moves: moves, signals: signals(for: seen, tokens: tokens),
-      antidote: firstInsecure.map { antidote(for: $0, text: text, tokens: tokens) })
+      text: text, verdict: Verdict(moves: moves.map(\.move)), moves: moves, signals: signals(for: seen, tokens: tokens),
+      antidote: found.first { !$0.match.move.isSecure }.map { antidote(for: $0, text: text, tokens: tokens) })
+  }
+
+  /// A move found, with the tokens behind it and its rule's own antidote template.
+  private struct Found {
+    var match: MoveMatch
+    var tokens: Range<Int>
+    var antidote: String?
   }
 
   private func match(for hit: Hit, text: String, tokens: [Token]) -> MoveMatch {
@@ -75,7 +91,13 @@ public struct Coach: Sendable {
 
   /// The hits that survive every rule condition, sorted by position.
   private func keptHits(_ tokens: [Token]) -> [Hit] {
-    guard !tokens.isEmpty else { return [] }
+    evaluate(tokens).kept
+  }
+
+  /// The hits that survive every rule condition, and the moves a rule matched but its conditions
+  /// (negation, `unless`, `voided-by`, ...) cancelled: the backup model may not add those.
+  private func evaluate(_ tokens: [Token]) -> (kept: [Hit], vetoed: Set<Move>) {
+    guard !tokens.isEmpty else { return ([], []) }
     let columns = TokenColumns(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
     var hits = index.hits(in: columns)
     let context = Context(tokens: tokens)
@@ -100,7 +122,6 @@ public struct Coach: Sendable {
       }
       candidates.append(hit)
     }
-    hits.removeAll()
 
     // 2. Drop hits voided by another move found within the rule's scope.
     var presence = MovePresence()
@@ -117,7 +138,10 @@ public struct Coach: Sendable {
     }
 
     kept.sort { ($0.start, $0.rule) < ($1.start, $1.rule) }
-    return kept
+    var vetoed = Set<Move>()
+    for hit in hits where hit.role == .main { vetoed.insert(rules.rules[hit.rule].move) }
+    for hit in kept { vetoed.remove(rules.rules[hit.rule].move) }
+    return (kept, vetoed)
   }
 
   // MARK: - Conditions
@@ -175,27 +199,26 @@ public struct Coach: Sendable {
     return signals
   }
 
-  private func antidote(for hit: Hit, text: String, tokens: [Token]) -> Antidote {
-    let rule = rules.rules[hit.rule]
-    let target = rule.move.antidoteMove ?? .gentleStartup
-    let template = rules.antidotes[rule.move] ?? RuleBook.AntidoteTemplate(why: "", try: "")
-    let evidence = slice(text, from: tokens[hit.start].utf8Start, to: tokens[hit.end - 1].utf8End)
-    let rest = restOfClause(after: hit, text: text, tokens: tokens)
+  private func antidote(for found: Found, text: String, tokens: [Token]) -> Antidote {
+    let move = found.match.move
+    let target = move.antidoteMove ?? .gentleStartup
+    let template = rules.antidotes[move] ?? RuleBook.AntidoteTemplate(why: "", try: "")
+    let rest = restOfClause(after: found.tokens, text: text, tokens: tokens)
     var suggestion = template.try
-    if let custom = rule.antidote, rest.isEmpty ? !custom.hasPlaceholder("rest") : true {
+    if let custom = found.antidote, rest.isEmpty ? !custom.hasPlaceholder("rest") : true {
       suggestion = custom
     }
-    suggestion = suggestion.filling(["rest": rest, "evidence": evidence])
-    return Antidote(forMove: rule.move, move: target, why: template.why, tryThis: suggestion)
+    suggestion = suggestion.filling(["rest": rest, "evidence": found.match.evidence])
+    return Antidote(forMove: move, move: target, why: template.why, tryThis: suggestion)
   }
 
   /// The user's words after the evidence, up to the end of its clause, as typed.
-  private func restOfClause(after hit: Hit, text: String, tokens: [Token]) -> String {
-    let clause = tokens[hit.end - 1].clause
-    var last = hit.end
+  private func restOfClause(after range: Range<Int>, text: String, tokens: [Token]) -> String {
+    let clause = tokens[range.upperBound - 1].clause
+    var last = range.upperBound
     while last < tokens.count, tokens[last].clause == clause, tokens[last].kind == .word { last += 1 }
-    guard last > hit.end else { return "" }
-    return slice(text, from: tokens[hit.end].utf8Start, to: tokens[last - 1].utf8End)
+    guard last > range.upperBound else { return "" }
+    return slice(text, from: tokens[range.upperBound].utf8Start, to: tokens[last - 1].utf8End)
   }
 
   private func slice(_ text: String, from start: Int, to end: Int) -> String {

@@ -18,7 +18,8 @@ extension AttuneCommand {
     @Argument(help: "Files to read, one utterance per line. Reads standard input when none are given.")
     var files: [String] = []
 
-    @Option(help: "Output format: jsonl (one JSON object per line), tsv (text, moves, verdict) or text (for people).")
+    @Option(
+      help: "Output format: jsonl (one JSON object per line), tsv (text, moves, verdict), text (for people) or tokens (what the rules see).")
     var format: AnnotationBatch.Format = .jsonl
 
     @Option(help: "Worker threads (default: one per core).")

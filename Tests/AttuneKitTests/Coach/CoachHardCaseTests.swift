@@ -67,7 +67,8 @@ extension CoachCase {
     CoachCase("I love you. I just need space, don't call me.", [.reassurance, .withdrawal], .mixed),
     // Neutral logistics with charged words
     CoachCase("The plumber says the boiler is a disaster, he'll come back Tuesday.", [], .neutral),
-    CoachCase("Can you grab milk on the way home?", [.request], .secure),
+    CoachCase("Can you grab milk on the way home?", [], .neutral),
+    CoachCase("Could we keep Sunday mornings for just the two of us?", [.request], .secure),
   ]
 
   /// Language as people type it in a fight.

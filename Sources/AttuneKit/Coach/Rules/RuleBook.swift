@@ -4,6 +4,8 @@ import Yams
 /// The coach's rules, word lists and normalisation, compiled once from YAML.
 public struct RuleBook: Sendable {
   public let rules: [CoachRule]
+  /// The second reader, consulted for moves the rules did not find (`backup-model.tsv`).
+  public var backupModel = BackupModel()
   /// Per move: why it hurts, and a template for a better way to say it.
   public let antidotes: [Move: AntidoteTemplate]
   let normalizer: Normalizer
@@ -55,7 +57,11 @@ public struct RuleBook: Sendable {
       }
       try merged.merge(try RuleBookFile.decode(text, path: file.path), path: file.path)
     }
-    return try RuleBook(file: merged, path: url.path)
+    var book = try RuleBook(file: merged, path: url.path)
+    if isFolder.boolValue {
+      book.backupModel = try BackupModel.load(from: url.appendingPathComponent("backup-model.tsv"))
+    }
+    return book
   }
 
   /// Compiles a rule book from YAML text.
