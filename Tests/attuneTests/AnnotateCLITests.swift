@@ -73,3 +73,14 @@ import Testing
   #expect(run.status == 64)
   #expect(run.stderr.contains("jsonl"))
 }
+
+@Test func aBrokenRulesFolderIsAnErrorNamingTheFileNotACrash() throws {
+  let folder = tempPath("rules")
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  try "rules:\n  - id: x.y\n    move: critcism\n".write(toFile: folder + "/r.yaml", atomically: true, encoding: .utf8)
+  let run = try attune(["annotate"], input: lines("hi"), environment: ["ATTUNE_COACH_RULES": folder])
+  #expect(run.status == 2)
+  #expect(run.stderr.contains("r.yaml"))
+  #expect(run.stderr.contains("unknown move 'critcism'"))
+  #expect(run.stdout.isEmpty)
+}

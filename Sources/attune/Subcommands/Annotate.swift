@@ -33,6 +33,12 @@ extension AttuneCommand {
     }
 
     func run() throws {
+      do {
+        try RuleBook.checkOverride()
+      } catch {
+        printError("attune annotate: ATTUNE_COACH_RULES: \(error)")
+        throw ExitCode(2)
+      }
       let renderer = AnnotationBatch(
         coach: Coach.shared, format: format, style: TextStyle.forStandardOutput(), workers: jobs)
       var output = OutputBuffer(descriptor: STDOUT_FILENO)

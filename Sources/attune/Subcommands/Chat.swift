@@ -76,6 +76,12 @@ extension AttuneCommand {
     }
 
     func run() throws {
+      do {
+        try RuleBook.checkOverride()
+      } catch {
+        FileHandle.standardError.write(Data("attune chat: ATTUNE_COACH_RULES: \(error)\n".utf8))
+        throw ExitCode(2)
+      }
       // Load the coach's rules while the menus and the opening line are shown.
       Thread.detachNewThread { _ = Coach.shared }
       let reader = LineReader()

@@ -32,6 +32,13 @@ public struct RuleBook: Sendable {
     }
   }()
 
+  /// When `ATTUNE_COACH_RULES` names a rules folder, loads it once so that a mistake in it is
+  /// reported as an error (file, line, what is wrong) instead of stopping the program later.
+  public static func checkOverride() throws {
+    guard let folder = ProcessInfo.processInfo.environment["ATTUNE_COACH_RULES"], !folder.isEmpty else { return }
+    _ = try RuleBook.load(from: URL(fileURLWithPath: folder))
+  }
+
   static var bundledURL: URL {
     Bundle.module.url(forResource: "coach", withExtension: nil, subdirectory: "Resources")
       ?? Bundle.module.bundleURL.appendingPathComponent("Resources/coach")
@@ -81,10 +88,11 @@ public struct RuleBook: Sendable {
     for word in file.normalize?.clauseWords ?? [] { _ = intern(word) }
 
     let lists = file.lists ?? [:]
-    let compiler = PatternCompiler(lists: lists, path: path)
     var rules: [CoachRule] = []
     var seen = Set<String>()
     for spec in file.rules {
+      let path = spec.file ?? path
+      let compiler = PatternCompiler(lists: lists, path: path)
       guard let move = Move(id: spec.move) else {
         throw RuleBookError.unknownMove(path: path, rule: spec.id, move: spec.move)
       }
@@ -205,6 +213,8 @@ struct RuleBookFile: Decodable {
     var negatable: Bool?
     var antidote: String?
     var samples: [String]?
+    /// The file the rule came from, for error messages.
+    var file: String?
 
     enum CodingKeys: String, CodingKey {
       case id, move, doc, patterns, unless, requires, scope, question, negatable, antidote, samples
@@ -243,7 +253,11 @@ struct RuleBookFile: Decodable {
       antidotes = antidotes ?? [:]
       antidotes?[move] = template
     }
-    rules.append(contentsOf: other.rules)
+    rules.append(contentsOf: other.rules.map { rule in
+      var rule = rule
+      rule.file = path
+      return rule
+    })
   }
 }
 
