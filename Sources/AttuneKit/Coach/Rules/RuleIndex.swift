@@ -29,9 +29,13 @@ struct RuleIndex: Sendable {
   /// Token sets as rows of `wordsPerSet` 64-bit words.
   private(set) var bits: [UInt64] = []
   let wordsPerSet: Int
-  /// For each token id: the range of `byFirst` holding variants that start with it.
+  /// For each token id: the range of `groups` for the variants that start with it.
   private var firstStart: [Int32] = []
   private var firstEnd: [Int32] = []
+  /// Runs of `byFirst` sharing one second-step set (-1: none), so a failed test skips the run.
+  private var groupSecond: [Int32] = []
+  private var groupStart: [Int32] = []
+  private var groupEnd: [Int32] = []
   private var byFirst: [Int32] = []
   /// Variants that can start on any token.
   private var anywhere: [Int32] = []
@@ -163,10 +167,19 @@ struct RuleIndex: Sendable {
       }
     }
     for list in firstOf {
-      firstStart.append(Int32(byFirst.count))
+      firstStart.append(Int32(groupSecond.count))
       // Variants sharing a second-step set sit together, so one test serves them all.
-      byFirst.append(contentsOf: list.sorted { (variantSecond[Int($0)], $0) < (variantSecond[Int($1)], $1) })
-      firstEnd.append(Int32(byFirst.count))
+      for variant in list.sorted(by: { (variantSecond[Int($0)], $0) < (variantSecond[Int($1)], $1) }) {
+        let second = variantSecond[Int(variant)]
+        if groupSecond.count == Int(firstStart[firstStart.count - 1]) || groupSecond.last != second {
+          groupSecond.append(second)
+          groupStart.append(Int32(byFirst.count))
+          groupEnd.append(Int32(byFirst.count))
+        }
+        byFirst.append(variant)
+        groupEnd[groupEnd.count - 1] = Int32(byFirst.count)
+      }
+      firstEnd.append(Int32(groupSecond.count))
     }
     for list in anchorOf {
       anchoredStart.append(Int32(anchored.count))
@@ -216,25 +229,19 @@ struct RuleIndex: Sendable {
                 for start in 0..<count {
                   let id = ids[start]
                   if id >= 0, Int(id) < firstStart.count {
-                    var lastSecond: Int32 = -2
-                    var lastFits = false
                     let nextID: Int32 = start + 1 < count && sentences[start + 1] == sentences[start] ? ids[start + 1] : -1
-                    for k in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) {
-                      let variantIndex = byFirst[k]
-                      if !live[Int(variantIndex)] { continue }
-                      let second = variantSecond[Int(variantIndex)]
-                      if second >= 0 {
-                        if second != lastSecond {
-                          lastSecond = second
-                          lastFits = matcher.contains(set: second, id: nextID)
+                    for group in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) {
+                      let second = groupSecond[group]
+                      if second >= 0, !matcher.contains(set: second, id: nextID) { continue }
+                      for k in Int(groupStart[group])..<Int(groupEnd[group]) {
+                        let variantIndex = byFirst[k]
+                        if !live[Int(variantIndex)] { continue }
+                        let back = Int(variantBack[Int(variantIndex)])
+                        if back == 0 {
+                          attempt(variantIndex, start)
+                        } else {
+                          for from in max(0, start - back)...start { attempt(variantIndex, from) }
                         }
-                        if !lastFits { continue }
-                      }
-                      let back = Int(variantBack[Int(variantIndex)])
-                      if back == 0 {
-                        attempt(variantIndex, start)
-                      } else {
-                        for from in max(0, start - back)...start { attempt(variantIndex, from) }
                       }
                     }
                   }
