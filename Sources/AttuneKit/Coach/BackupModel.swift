@@ -36,18 +36,23 @@ public struct BackupModel: Sendable {
     thresholds = Array(repeating: 0.9, count: Self.moveCount)
     bias = Array(repeating: 0, count: Self.moveCount)
     var pending: [(Int32, Int, Float)] = []
+    pending.reserveCapacity(32_768)
     var lineNumber = 0
-    for line in tsv.split(separator: "\n", omittingEmptySubsequences: false) {
+    let moveByID = Dictionary(uniqueKeysWithValues: Self.moves.enumerated().map { ($1.rawValue, $0) })
+    for line in tsv.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
-      if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("move\t") { continue }
-      let cells = line.split(separator: "\t", omittingEmptySubsequences: false)
-      guard cells.count == 3, let move = Move(id: String(cells[0])), let weight = Float(cells[2]),
-        let moveIndex = Self.moves.firstIndex(of: move)
+      guard let first = line.first, first != UInt8(ascii: "#") else { continue }
+      let cells = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
+      let moveName = String(decoding: cells[0], as: UTF8.self)
+      if moveName == "move" { continue }
+      guard cells.count == 3, let moveIndex = moveByID[moveName] ?? Move(id: moveName).flatMap({ moveByID[$0.rawValue] }),
+        let weight = Float(String(decoding: cells[2], as: UTF8.self))
       else {
         throw RuleBookError.invalid(
-          path: "\(path):\(lineNumber)", reason: "expected `move<TAB>feature<TAB>weight`, got '\(line.prefix(60))'")
+          path: "\(path):\(lineNumber)",
+          reason: "expected `move<TAB>feature<TAB>weight`, got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
       }
-      let feature = String(cells[1])
+      let feature = String(decoding: cells[1], as: UTF8.self)
       switch feature {
       case "<bias>": bias[moveIndex] = weight
       case "<threshold>": thresholds[moveIndex] = weight
