@@ -10,8 +10,8 @@ import Testing
   #expect(objects.map { $0["text"] as? String } == ["You never help with dinner.", "", "Thank you for cooking."])
   #expect(objects.map { $0["verdict"] as? String } == ["insecure", "neutral", "secure"])
   let moves = try #require(objects[0]["moves"] as? [[String: Any]])
-  #expect(moves.first?["evidence"] as? String == "You never")
-  #expect(moves.first?["rule"] as? String == "criticism.global-you")
+  #expect(moves.first?["evidence"] as? String == "You never help")
+  #expect(moves.first?["rule"] as? String == "criticism.you-never")
 }
 
 @Test func annotateTSVPrintsTextMovesAndVerdict() throws {

@@ -203,18 +203,24 @@ public struct Coach: Sendable {
     let move = found.match.move
     let target = move.antidoteMove ?? .gentleStartup
     let template = rules.antidotes[move] ?? RuleBook.AntidoteTemplate(why: "", try: "")
-    let rest = restOfClause(after: found.tokens, text: text, tokens: tokens)
+    let values = [
+      "rest": restOfClause(after: found.tokens, text: text, tokens: tokens),
+      "action": restOfClause(after: found.tokens.upperBound - 1..<found.tokens.upperBound - 1, text: text, tokens: tokens),
+      "evidence": found.match.evidence,
+    ]
     var suggestion = template.try
-    if let custom = found.antidote, rest.isEmpty ? !custom.hasPlaceholder("rest") : true {
+    // The rule's own template, when every placeholder it uses has words to fill it.
+    if let custom = found.antidote, values.allSatisfy({ !$0.value.isEmpty || !custom.hasPlaceholder($0.key) }) {
       suggestion = custom
     }
-    suggestion = suggestion.filling(["rest": rest, "evidence": found.match.evidence])
+    suggestion = suggestion.filling(values)
     return Antidote(forMove: move, move: target, why: template.why, tryThis: suggestion)
   }
 
   /// The user's words after the evidence, up to the end of its clause, as typed.
   private func restOfClause(after range: Range<Int>, text: String, tokens: [Token]) -> String {
-    let clause = tokens[range.upperBound - 1].clause
+    guard range.upperBound < tokens.count || !range.isEmpty else { return "" }
+    let clause = tokens[max(0, range.upperBound - (range.isEmpty ? 0 : 1))].clause
     var last = range.upperBound
     while last < tokens.count, tokens[last].clause == clause, tokens[last].kind == .word { last += 1 }
     guard last > range.upperBound else { return "" }
