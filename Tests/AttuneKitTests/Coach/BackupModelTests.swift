@@ -3,7 +3,8 @@ import Testing
 
 @testable import AttuneKit
 
-private let antidotes = """
+/// The smallest preamble a rule book needs: negators and an antidote for every insecure move.
+let minimalRuleBookPreamble = """
   normalize:
     negators: [not, never]
   antidotes:
@@ -20,7 +21,7 @@ private let antidotes = """
   """
 
 private func coach(rules: String, model: String) throws -> Coach {
-  var book = try RuleBook(yaml: antidotes + rules)
+  var book = try RuleBook(yaml: minimalRuleBookPreamble + rules)
   book.backupModel = try BackupModel(tsv: model)
   return Coach(rules: book)
 }

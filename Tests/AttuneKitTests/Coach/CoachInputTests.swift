@@ -96,17 +96,7 @@ import Testing
 }
 
 @Test func addingACueIsOneLine() throws {
-  let yaml = """
-    antidotes:
-      criticism: {why: w, try: t}
-      contempt: {why: w, try: t}
-      defensiveness: {why: w, try: t}
-      stonewalling: {why: w, try: t}
-      dismissing: {why: w, try: t}
-      withdrawal: {why: w, try: t}
-      protest: {why: w, try: t}
-      threat: {why: w, try: t}
-      self-blame: {why: w, try: t}
+  let yaml = minimalRuleBookPreamble + """
     rules:
       - id: contempt.eye-roll
         move: contempt
