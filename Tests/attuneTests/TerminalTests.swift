@@ -11,7 +11,10 @@ final class PTYSession {
   let master: Int32
   private let pid: pid_t
   private var status: Int32?
-  private(set) var output = ""
+  private var received: [UInt8] = []
+  private var cursor = 0
+  /// Everything the terminal showed so far.
+  var output: String { String(decoding: received, as: UTF8.self) }
 
   init(_ arguments: [String], environment: [String: String] = [:]) throws {
     var master: Int32 = -1
@@ -90,18 +93,29 @@ final class PTYSession {
   func wait(for text: String, timeout: Double = 30) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     var buffer = [UInt8](repeating: 0, count: 4096)
-    while Date() < deadline {
+    while true {
+      if consume(text) { return true }
+      guard Date() < deadline else { return false }
       let n = read(master, &buffer, buffer.count)
       if n > 0 {
-        output += String(decoding: buffer[0..<n], as: UTF8.self)
-        if output.contains(text) { return true }
+        received.append(contentsOf: buffer[0..<n])
       } else {
-        if output.contains(text) { return true }
-        if !isRunning && n <= 0 { return output.contains(text) }
+        if !isRunning { return consume(text) }
         usleep(20_000)
       }
     }
-    return output.contains(text)
+  }
+
+  /// Finds `text` after what earlier waits matched and moves past it, so waits happen in order
+  /// ("the next prompt", not any prompt so far).
+  private func consume(_ text: String) -> Bool {
+    let needle = Array(text.utf8)
+    guard !needle.isEmpty, received.count - cursor >= needle.count else { return needle.isEmpty }
+    for start in cursor...(received.count - needle.count) where received[start..<start + needle.count].elementsEqual(needle) {
+      cursor = start + needle.count
+      return true
+    }
+    return false
   }
 
   func exitStatus(timeout: Double = 10) -> Int32? {
@@ -131,6 +145,7 @@ final class PTYSession {
   usleep(200_000)
   tty.send("/state\r")
   #expect(tty.wait(for: "Arousal ["))
+  #expect(tty.wait(for: "you> "))  // the next prompt: readline is waiting again
   tty.send("\u{4}")  // Ctrl-D: ends and saves
   #expect(tty.wait(for: "Debrief"))
   #expect(tty.wait(for: "Transcript saved to"))

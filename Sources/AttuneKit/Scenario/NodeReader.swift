@@ -129,33 +129,23 @@ struct NodeReader {
   }
 
   mutating func int(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
-    guard case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingWhitespace) else {
-      report(
-        "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))",
-        at: node)
-      return nil
-    }
-    guard range.contains(value) else {
-      report(
-        "\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))",
-        at: node)
-      return nil
-    }
-    return value
+    number(node, what, range: range, kind: "a whole number")
   }
 
   mutating func double(_ node: Node, _ what: String, range: ClosedRange<Double>) -> Double? {
-    guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingWhitespace)
-    else {
-      report(
-        "\(what) must be a number from \(range.lowerBound) to \(range.upperBound), not \(describe(node))",
-        at: node)
+    number(node, what, range: range, kind: "a number")
+  }
+
+  /// A scalar read as `T` and checked against `range`, each fault reported with the valid range.
+  private mutating func number<T: LosslessStringConvertible & Comparable>(
+    _ node: Node, _ what: String, range: ClosedRange<T>, kind: String
+  ) -> T? {
+    guard case .scalar(let scalar) = node, let value = T(scalar.string.trimmingWhitespace) else {
+      report("\(what) must be \(kind) from \(range.lowerBound) to \(range.upperBound), not \(describe(node))", at: node)
       return nil
     }
     guard range.contains(value) else {
-      report(
-        "\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))",
-        at: node)
+      report("\(what) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))", at: node)
       return nil
     }
     return value
