@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Annotates a batch of lines on every core and renders them, in input order.
 ///
@@ -73,14 +74,8 @@ public struct AnnotationBatch: Sendable {
 }
 
 public enum BatchDefaults {
-  /// Active processors, at least one.
-  public static var workers: Int {
-    #if canImport(Glibc) || canImport(Darwin)
-      return max(1, ProcessInfoShim.activeProcessorCount)
-    #else
-      return 1
-    #endif
-  }
+  /// One worker per active processor.
+  public static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }
 
 /// Per-piece output buffers written by concurrent workers, each slot by exactly one worker.

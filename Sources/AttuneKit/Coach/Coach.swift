@@ -299,7 +299,10 @@ private struct Context {
 extension String {
   /// Whether the template holds `{name}`.
   func hasPlaceholder(_ name: String) -> Bool {
-    filling([name: "\u{0}"]).utf8.contains(0)
+    let needle = Array("{\(name)}".utf8)
+    let bytes = Array(utf8)
+    guard bytes.count >= needle.count else { return false }
+    return (0...(bytes.count - needle.count)).contains { bytes[$0..<$0 + needle.count].elementsEqual(needle) }
   }
 
   /// Replaces each `{name}` of the template with its value; unknown names stay as written.
