@@ -45,20 +45,20 @@ public struct BackupModel: Sendable {
       let cells = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
       let moveName = String(decoding: cells[0], as: UTF8.self)
       if moveName == "move" { continue }
-      guard cells.count == 3, let moveIndex = moveByID[moveName] ?? Move(id: moveName).flatMap({ moveByID[$0.rawValue] }),
-        let weight = Float(String(decoding: cells[2], as: UTF8.self))
-      else {
+      let feature = cells.count == 3 ? String(decoding: cells[1], as: UTF8.self) : ""
+      let weight = cells.count == 3 ? Float(String(decoding: cells[2], as: UTF8.self)) : nil
+      let moveIndex = moveByID[moveName] ?? Move(id: moveName).flatMap { moveByID[$0.rawValue] }
+      switch (moveName, feature, weight, moveIndex) {
+      // Parameters of the whole model sit on a `*` row.
+      case ("*", "<mixed-threshold>", let weight?, _): mixedThreshold = weight
+      case ("*", "<min-evidence>", let weight?, _): minimumEvidence = weight
+      case (_, "<bias>", let weight?, let move?): bias[move] = weight
+      case (_, "<threshold>", let weight?, let move?): thresholds[move] = weight
+      case (_, _, let weight?, let move?) where !feature.hasPrefix("<"): pending.append((intern(feature), move, weight))
+      default:
         throw RuleBookError.invalid(
           path: "\(path):\(lineNumber)",
-          reason: "expected `move<TAB>feature<TAB>weight`, got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
-      }
-      let feature = String(decoding: cells[1], as: UTF8.self)
-      switch feature {
-      case "<bias>": bias[moveIndex] = weight
-      case "<threshold>": thresholds[moveIndex] = weight
-      case "<mixed-threshold>": mixedThreshold = weight
-      case "<min-evidence>": minimumEvidence = weight
-      default: pending.append((intern(feature), moveIndex, weight))
+          reason: "expected `move<TAB>feature<TAB>weight` (or `*<TAB><mixed-threshold>|<min-evidence><TAB>value`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
       }
     }
     weights = Array(repeating: 0, count: Int(featureCount) * Self.moveCount)

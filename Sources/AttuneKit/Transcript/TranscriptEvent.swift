@@ -7,75 +7,70 @@ public enum TranscriptLine {
   public static func session(
     scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String], started: Date
   ) -> [UInt8] {
-    var json = JSONWriter()
-    json.beginObject()
-    json.field("type", "session")
-    json.field("schema", schema)
-    json.field("engine", AttuneVersion.string)
-    json.field("scenario", scenario.id)
-    json.field("scenario_sha256", scenario.sha256)
-    json.field("style", style.id)
-    json.key("seed")
-    json.raw(Array(String(seed).utf8))
-    json.key("players")
-    json.beginArray()
-    for player in players { json.value(player) }
-    json.endArray()
-    json.field("started", iso8601(started))
-    json.endObject()
-    return json.bytes
+    line("session") { json in
+      json.field("schema", schema)
+      json.field("engine", AttuneVersion.string)
+      json.field("scenario", scenario.id)
+      json.field("scenario_sha256", scenario.sha256)
+      json.field("style", style.id)
+      json.key("seed")
+      json.raw(Array(String(seed).utf8))
+      json.key("players")
+      json.beginArray()
+      for player in players { json.value(player) }
+      json.endArray()
+      json.field("started", iso8601(started))
+    }
   }
 
   public static func partner(turn: Int, reply: PartnerReply) -> [UInt8] {
-    var json = JSONWriter()
-    json.beginObject()
-    json.field("type", "partner")
-    json.field("turn", turn)
-    json.field("text", reply.text)
-    json.field("rule", reply.rule)
-    json.field("fallback", reply.fallback)
-    json.key("state")
-    json.beginObject()
-    json.field("arousal", reply.after.arousal)
-    json.field("trust", reply.after.trust)
-    json.field("band", reply.after.band.rawValue)
-    json.endObject()
-    json.endObject()
-    return json.bytes
+    line("partner") { json in
+      json.field("turn", turn)
+      json.field("text", reply.text)
+      json.field("rule", reply.rule)
+      json.field("fallback", reply.fallback)
+      json.key("state")
+      json.beginObject()
+      json.field("arousal", reply.after.arousal)
+      json.field("trust", reply.after.trust)
+      json.field("band", reply.after.band.rawValue)
+      json.endObject()
+    }
   }
 
   public static func user(turn: Int, player: String, annotation: Annotation) -> [UInt8] {
-    var json = JSONWriter()
-    json.beginObject()
-    json.field("type", "user")
-    json.field("turn", turn)
-    json.field("player", player)
-    json.field("text", annotation.text)
-    json.key("annotation")
-    annotation.write(to: &json)
-    json.endObject()
-    return json.bytes
+    line("user") { json in
+      json.field("turn", turn)
+      json.field("player", player)
+      json.field("text", annotation.text)
+      json.key("annotation")
+      annotation.write(to: &json)
+    }
   }
 
   public static func command(turn: Int, name: String, argument: String? = nil) -> [UInt8] {
-    var json = JSONWriter()
-    json.beginObject()
-    json.field("type", "command")
-    json.field("turn", turn)
-    json.field("name", name)
-    if let argument { json.field("argument", argument) }
-    json.endObject()
-    return json.bytes
+    line("command") { json in
+      json.field("turn", turn)
+      json.field("name", name)
+      if let argument { json.field("argument", argument) }
+    }
   }
 
   public static func end(outcome: Outcome, turns: Int, debrief: Debrief) -> [UInt8] {
+    line("end") { json in
+      json.field("outcome", outcome.rawValue)
+      json.field("turns", turns)
+      json.key("summary")
+      debrief.write(to: &json)
+    }
+  }
+
+  /// One event: `{"type": TYPE, ...fields written by body}`.
+  private static func line(_ type: String, _ body: (inout JSONWriter) -> Void) -> [UInt8] {
     var json = JSONWriter()
     json.beginObject()
-    json.field("type", "end")
-    json.field("outcome", outcome.rawValue)
-    json.field("turns", turns)
-    json.key("summary")
-    debrief.write(to: &json)
+    json.field("type", type)
+    body(&json)
     json.endObject()
     return json.bytes
   }

@@ -34,11 +34,10 @@ struct TokenColumns {
   var ids: [Int32] = []
   var sentences: [Int32] = []
   var clauses: [Int32] = []
-  /// Bit 0: word, 1: sentence end, 2: caps, 3: negator, 4: number.
+  /// Bit 0: word, 2: caps, 3: negator, 4: number.
   var flags: [UInt8] = []
 
   static let word: UInt8 = 1
-  static let sentenceEnd: UInt8 = 2
   static let caps: UInt8 = 4
   static let negator: UInt8 = 8
   static let number: UInt8 = 16
@@ -60,7 +59,6 @@ struct TokenColumns {
         }
         if negators.contains(token.id) { flag |= Self.negator }
       }
-      if token.kind == .sentenceEnd { flag |= Self.sentenceEnd }
       if token.isCaps { flag |= Self.caps }
       flags.append(flag)
     }
