@@ -18,17 +18,25 @@ public struct ChatOptions: Sendable {
   public var players: [String]
   public var coach: CoachMode
   public var maxTurns: Int
+  /// The participant's name (`--name`), saved in the transcript; the player too, when alone.
+  public var name: String?
+  /// Set when this chat continues or branches from a saved one.
+  public var branchedFrom: TranscriptHeader.Branch?
 
   public init(
     scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String] = ["you"],
-    coach: CoachMode = .live, maxTurns: Int = ChatOptions.defaultMaxTurns
+    coach: CoachMode = .live, maxTurns: Int = ChatOptions.defaultMaxTurns, name: String? = nil,
+    branchedFrom: TranscriptHeader.Branch? = nil
   ) {
     self.scenario = scenario
     self.style = style
     self.seed = seed
-    self.players = players.isEmpty ? ["you"] : players
+    let players = players.filter { !$0.isEmpty }
+    self.players = players.isEmpty ? [name ?? "you"] : players
     self.coach = coach
     self.maxTurns = maxTurns
+    self.name = name
+    self.branchedFrom = branchedFrom
   }
 
   public static let defaultMaxTurns = 40
@@ -95,10 +103,7 @@ public final class ChatSession {
     guard !started else { return [] }
     started = true
     var out: [ChatOutput] = []
-    save(
-      TranscriptLine.session(
-        scenario: options.scenario, style: options.style, seed: options.seed,
-        players: options.players, started: date), into: &out)
+    save(TranscriptLine.session(options, started: date), into: &out)
     let reply = partner.open()
     openingArousal = reply.after.arousal
     save(TranscriptLine.partner(turn: 0, reply: reply), into: &out)
@@ -134,7 +139,7 @@ public final class ChatSession {
       out.append(.coach(annotation))
     }
     let reply = partner.respond(to: annotation)
-    exchanges.append(ExchangeRecord(turn: turn, text: line, annotation: annotation, reply: reply))
+    exchanges.append(ExchangeRecord(turn: turn, player: player, text: line, annotation: annotation, reply: reply))
     playerIndex += 1
     save(TranscriptLine.partner(turn: turn, reply: reply), into: &out)
     if reply.safety {
@@ -151,7 +156,9 @@ public final class ChatSession {
   }
 
   /// Ends the chat (end of input, Ctrl-D, `/quit`, `/end`): the partner's last line, the end event, the debrief.
-  public func finish(_ ending: Outcome = .quit, closingLine: Bool = true) -> [ChatOutput] {
+  public func finish(_ ending: Outcome = .quit, closingLine: Bool = true, reason: String? = nil)
+    -> [ChatOutput]
+  {
     guard !isOver else { return [] }
     if !started { _ = start() }
     outcome = ending
@@ -162,7 +169,9 @@ public final class ChatSession {
       out.append(.partner(reply))
     }
     let debrief = makeDebrief(ending)
-    save(TranscriptLine.end(outcome: ending, turns: exchanges.count, debrief: debrief), into: &out)
+    save(
+      TranscriptLine.end(outcome: ending, turns: exchanges.count, debrief: debrief, reason: reason),
+      into: &out)
     let scenario = options.scenario
     let needs = partner.data.needs
     out.append(

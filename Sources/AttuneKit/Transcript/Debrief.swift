@@ -1,6 +1,8 @@
 /// One exchange, as the debrief sees it.
 public struct ExchangeRecord: Sendable, Equatable {
   public var turn: Int
+  /// Who said it (hot seat); the one player otherwise.
+  public var player: String
   public var text: String
   public var annotation: Annotation
   public var reply: PartnerReply
@@ -8,7 +10,8 @@ public struct ExchangeRecord: Sendable, Equatable {
 
 /// The end-of-chat summary: outcome, moves, horsemen, repairs, best and worst moments, arousal path.
 public struct Debrief: Sendable, Equatable {
-  public var outcome: Outcome
+  /// Nil when the chat never ended (a transcript cut short by a crash).
+  public var outcome: Outcome?
   public var turns: Int
   public var secureMoves: Int
   public var insecureMoves: Int
@@ -25,16 +28,34 @@ public struct Debrief: Sendable, Equatable {
   public var arousalPath: [Int]
   public var needsMet: [String]
   public var needsUnmet: [String]
+  /// The same counts for each player, in the order they first spoke (one entry per player).
+  public var byPlayer: [PlayerStats]
 
   public struct Moment: Sendable, Equatable {
     public var turn: Int
+    /// Who said it.
+    public var player: String
     public var text: String
     /// Arousal change (negative for a drop).
     public var change: Int
   }
 
+  /// One player's part of a hot-seat chat.
+  public struct PlayerStats: Sendable, Equatable {
+    public var name: String
+    public var turns: Int
+    public var secureMoves: Int
+    public var insecureMoves: Int
+    public var moveCounts: [Move: Int]
+    public var repairsTried: Int
+    public var repairsReceived: Int
+    public var best: Moment?
+
+    public var ratio: String { Debrief.ratio(secureMoves, insecureMoves) }
+  }
+
   public init(
-    outcome: Outcome, exchanges: [ExchangeRecord], openingArousal: Int, needsMet: [String],
+    outcome: Outcome?, exchanges: [ExchangeRecord], openingArousal: Int, needsMet: [String],
     needsUnmet: [String]
   ) {
     self.outcome = outcome
@@ -45,25 +66,50 @@ public struct Debrief: Sendable, Equatable {
     var best: Moment?
     var worst: Moment?
     var path = [openingArousal]
+    var players: [PlayerStats] = []
     for exchange in exchanges {
-      for move in exchange.annotation.moveSet { counts[move, default: 0] += 1 }
+      let playerIndex =
+        players.firstIndex { $0.name == exchange.player }
+        ?? {
+          players.append(
+            PlayerStats(
+              name: exchange.player, turns: 0, secureMoves: 0, insecureMoves: 0, moveCounts: [:],
+              repairsTried: 0, repairsReceived: 0, best: nil))
+          return players.count - 1
+        }()
+      players[playerIndex].turns += 1
+      for move in exchange.annotation.moveSet {
+        counts[move, default: 0] += 1
+        players[playerIndex].moveCounts[move, default: 0] += 1
+        if move.isSecure {
+          players[playerIndex].secureMoves += 1
+        } else {
+          players[playerIndex].insecureMoves += 1
+        }
+      }
       let change = exchange.reply.after.arousal - exchange.reply.before.arousal
       let repaired =
         exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
       if repaired {
         tried += 1
-        if change < 0 { received += 1 }
+        players[playerIndex].repairsTried += 1
+        if change < 0 {
+          received += 1
+          players[playerIndex].repairsReceived += 1
+        }
       }
       if !exchange.reply.safety {
-        if change < 0, change < (best?.change ?? 0) {
-          best = Moment(turn: exchange.turn, text: exchange.text, change: change)
+        let moment = Moment(
+          turn: exchange.turn, player: exchange.player, text: exchange.text, change: change)
+        if change < 0, change < (best?.change ?? 0) { best = moment }
+        if change < 0, change < (players[playerIndex].best?.change ?? 0) {
+          players[playerIndex].best = moment
         }
-        if change > 0, change > (worst?.change ?? 0) {
-          worst = Moment(turn: exchange.turn, text: exchange.text, change: change)
-        }
+        if change > 0, change > (worst?.change ?? 0) { worst = moment }
       }
       path.append(exchange.reply.after.arousal)
     }
+    byPlayer = players
     moveCounts = counts
     secureMoves = counts.filter { $0.key.isSecure }.reduce(0) { $0 + $1.value }
     insecureMoves = counts.filter { !$0.key.isSecure }.reduce(0) { $0 + $1.value }
@@ -78,9 +124,12 @@ public struct Debrief: Sendable, Equatable {
   }
 
   /// Positive to negative moves, as "3.5:1" ("4:0" when there were no negatives).
-  public var ratio: String {
-    guard insecureMoves > 0 else { return "\(secureMoves):0" }
-    let value = Double(secureMoves) / Double(insecureMoves)
+  public var ratio: String { Self.ratio(secureMoves, insecureMoves) }
+
+  /// Positive to negative, as "3.5:1" ("4:0" when there were no negatives).
+  public static func ratio(_ secure: Int, _ insecure: Int) -> String {
+    guard insecure > 0 else { return "\(secure):0" }
+    let value = Double(secure) / Double(insecure)
     let rounded = (value * 10).rounded() / 10
     return rounded == rounded.rounded() ? "\(Int(rounded)):1" : "\(rounded):1"
   }
@@ -113,6 +162,7 @@ public struct Debrief: Sendable, Equatable {
       if let moment {
         json.beginObject()
         json.field("turn", moment.turn)
+        if byPlayer.count > 1 { json.field("player", moment.player) }
         json.field("text", moment.text)
         json.field("arousal_change", moment.change)
         json.endObject()
@@ -132,6 +182,32 @@ public struct Debrief: Sendable, Equatable {
     json.beginArray()
     for need in needsUnmet { json.value(need) }
     json.endArray()
+    if byPlayer.count > 1 {
+      json.key("by_player")
+      json.beginArray()
+      for player in byPlayer {
+        json.beginObject()
+        json.field("player", player.name)
+        json.field("turns", player.turns)
+        json.field("secure_moves", player.secureMoves)
+        json.field("insecure_moves", player.insecureMoves)
+        json.field("ratio", player.ratio)
+        json.field("repairs_tried", player.repairsTried)
+        json.field("repairs_received", player.repairsReceived)
+        json.key("best")
+        if let best = player.best {
+          json.beginObject()
+          json.field("turn", best.turn)
+          json.field("text", best.text)
+          json.field("arousal_change", best.change)
+          json.endObject()
+        } else {
+          json.null()
+        }
+        json.endObject()
+      }
+      json.endArray()
+    }
     json.endObject()
   }
 
@@ -144,6 +220,7 @@ public struct Debrief: Sendable, Equatable {
     case .rupture: outcomeText = "rupture — your partner was flooded too long and shut down"
     case .turnLimit: outcomeText = "turn limit — the time ran out before it was settled"
     case .quit: outcomeText = "quit — you ended the chat before it was settled"
+    case nil: outcomeText = "unfinished — the transcript stops before the chat ended"
     }
     out.append("Debrief")
     out.append("  Outcome:  \(outcomeText)")
@@ -160,14 +237,29 @@ public struct Debrief: Sendable, Equatable {
       out.append("  Horsemen: \(h.joined(separator: ", "))")
       out.append("  Repairs:  \(repairsTried) tried, \(repairsReceived) received")
     }
+    let who = { (moment: Moment) in byPlayer.count > 1 ? "\(moment.player), " : "" }
     if let best {
       out.append(
-        "  Best moment (turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
+        "  Best moment (\(who(best))turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
     }
     if let worst {
       out.append(
-        "  Worst moment (turn \(worst.turn), arousal +\(worst.change)): \"\(Self.short(worst.text))\""
+        "  Worst moment (\(who(worst))turn \(worst.turn), arousal +\(worst.change)): \"\(Self.short(worst.text))\""
       )
+    }
+    if byPlayer.count > 1 {
+      out.append("  By player:")
+      for player in byPlayer {
+        var line = "    \(player.name): \(player.turns) turn\(player.turns == 1 ? "" : "s")"
+        if includeCoach {
+          line +=
+            ", \(player.secureMoves) secure, \(player.insecureMoves) insecure (ratio \(player.ratio)), repairs \(player.repairsTried) tried, \(player.repairsReceived) received"
+        }
+        out.append(line)
+        if let best = player.best {
+          out.append("      best (turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
+        }
+      }
     }
     if !needsMet.isEmpty {
       out.append("  Needs met (in your partner's words): \(needsMet.map(needText).joined(separator: "; "))")

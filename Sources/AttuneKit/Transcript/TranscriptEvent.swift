@@ -4,22 +4,32 @@ import Foundation
 public enum TranscriptLine {
   public static let schema = 1
 
-  public static func session(
-    scenario: Scenario, style: AttachmentStyle, seed: UInt64, players: [String], started: Date
-  ) -> [UInt8] {
+  /// The first line. Beyond DESIGN.md's fields it records, when set, the participant's `name`,
+  /// `max_turns` and `coach` (so a replay can end where the chat did) and `branched_from`.
+  public static func session(_ options: ChatOptions, started: Date) -> [UInt8] {
     line("session") { json in
       json.field("schema", schema)
       json.field("engine", AttuneVersion.string)
-      json.field("scenario", scenario.id)
-      json.field("scenario_sha256", scenario.sha256)
-      json.field("style", style.id)
+      json.field("scenario", options.scenario.id)
+      json.field("scenario_sha256", options.scenario.sha256)
+      json.field("style", options.style.id)
       json.key("seed")
-      json.raw(Array(String(seed).utf8))
+      json.raw(Array(String(options.seed).utf8))
       json.key("players")
       json.beginArray()
-      for player in players { json.value(player) }
+      for player in options.players { json.value(player) }
       json.endArray()
       json.field("started", iso8601(started))
+      if let name = options.name { json.field("name", name) }
+      json.field("max_turns", options.maxTurns)
+      json.field("coach", options.coach.rawValue)
+      if let branch = options.branchedFrom {
+        json.key("branched_from")
+        json.beginObject()
+        json.field("file", branch.file)
+        json.field("turn", branch.turn)
+        json.endObject()
+      }
     }
   }
 
@@ -56,10 +66,14 @@ public enum TranscriptLine {
     }
   }
 
-  public static func end(outcome: Outcome, turns: Int, debrief: Debrief) -> [UInt8] {
+  /// The last line; `reason` says why when it was not the user's doing (`SIGTERM`).
+  public static func end(outcome: Outcome, turns: Int, debrief: Debrief, reason: String? = nil)
+    -> [UInt8]
+  {
     line("end") { json in
       json.field("outcome", outcome.rawValue)
       json.field("turns", turns)
+      if let reason { json.field("reason", reason) }
       json.key("summary")
       debrief.write(to: &json)
     }
