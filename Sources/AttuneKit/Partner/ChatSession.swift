@@ -240,7 +240,7 @@ public final class ChatSession {
       playerIndex = max(0, playerIndex - 1)
       out.append(
         .info(
-          "Took back turn \(last.turn): \"\(Debrief.short(last.text))\" and the answer. Try another way."
+          "Took back turn \(last.turn): \"\(Debrief.shortened(last.text))\" and the answer. Try another way."
         ))
     case "why":
       out.append(.info(why()))
@@ -277,7 +277,7 @@ public final class ChatSession {
 
   private func why() -> String {
     guard let last = exchanges.last else { return "Nothing to explain yet: say something first." }
-    var lines: [String] = ["Turn \(last.turn): \"\(Debrief.short(last.text))\""]
+    var lines: [String] = ["Turn \(last.turn): \"\(Debrief.shortened(last.text))\""]
     if last.annotation.moves.isEmpty {
       lines.append("  Moves: none found (\(last.annotation.verdict.rawValue))")
     } else {

@@ -240,11 +240,11 @@ public struct Debrief: Sendable, Equatable {
     let who = { (moment: Moment) in byPlayer.count > 1 ? "\(moment.player), " : "" }
     if let best {
       out.append(
-        "  Best moment (\(who(best))turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
+        "  Best moment (\(who(best))turn \(best.turn), arousal \(best.change)): \"\(Self.shortened(best.text))\"")
     }
     if let worst {
       out.append(
-        "  Worst moment (\(who(worst))turn \(worst.turn), arousal +\(worst.change)): \"\(Self.short(worst.text))\""
+        "  Worst moment (\(who(worst))turn \(worst.turn), arousal +\(worst.change)): \"\(Self.shortened(worst.text))\""
       )
     }
     if byPlayer.count > 1 {
@@ -257,7 +257,7 @@ public struct Debrief: Sendable, Equatable {
         }
         out.append(line)
         if let best = player.best {
-          out.append("      best (turn \(best.turn), arousal \(best.change)): \"\(Self.short(best.text))\"")
+          out.append("      best (turn \(best.turn), arousal \(best.change)): \"\(Self.shortened(best.text))\"")
         }
       }
     }
@@ -271,7 +271,7 @@ public struct Debrief: Sendable, Equatable {
     return out.joined(separator: "\n")
   }
 
-  static func short(_ text: String) -> String {
+  public static func shortened(_ text: String) -> String {
     text.count > 70 ? String(text.prefix(67)) + "…" : text
   }
 }
