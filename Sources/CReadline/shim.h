@@ -31,4 +31,23 @@ static inline void creadline_cancel_line_on_sigint(void) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, NULL);
 }
+
+/* SIGTERM and SIGHUP (and SIGINT when not at a terminal) end the chat cleanly: the handler only
+   records the signal, without SA_RESTART, so a blocked read returns and the chat writes its end
+   line. Readline, when reading, treats SIGTERM and SIGHUP as end of input after restoring the
+   terminal and calling this handler. */
+static volatile sig_atomic_t creadline_stop = 0;
+static void creadline_on_stop(int sig) { creadline_stop = sig; }
+static inline void creadline_end_on_signals(int include_sigint) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = creadline_on_stop;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  sigaction(SIGTERM, &action, NULL);
+  sigaction(SIGHUP, &action, NULL);
+  if (include_sigint) sigaction(SIGINT, &action, NULL);
+}
+/* The signal that asked the chat to end, or 0. */
+static inline int creadline_stop_signal(void) { return creadline_stop; }
 #endif

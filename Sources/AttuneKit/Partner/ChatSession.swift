@@ -79,6 +79,8 @@ public final class ChatSession {
   private var playerIndex = 0
   public private(set) var outcome: Outcome?
   public private(set) var started = false
+  /// The partner's first line, once started.
+  public private(set) var opening: PartnerReply?
 
   public init(
     options: ChatOptions, coach: Coach? = nil, sink: (any TranscriptSink)? = nil,
@@ -105,6 +107,7 @@ public final class ChatSession {
     var out: [ChatOutput] = []
     save(TranscriptLine.session(options, started: date), into: &out)
     let reply = partner.open()
+    opening = reply
     openingArousal = reply.after.arousal
     save(TranscriptLine.partner(turn: 0, reply: reply), into: &out)
     out.insert(.partner(reply), at: 0)

@@ -16,10 +16,15 @@ public struct LineStream: Sendable {
   private var finished = false
   /// The errno of a failed read, if one happened.
   public private(set) var readError: Int32?
+  /// Asked when a read is interrupted by a signal: true ends the input there (a chat told to stop).
+  private let stopOnInterrupt: (@Sendable () -> Bool)?
 
-  public init(descriptor: Int32, chunkSize: Int = 1 << 16) {
+  public init(
+    descriptor: Int32, chunkSize: Int = 1 << 16, stopOnInterrupt: (@Sendable () -> Bool)? = nil
+  ) {
     self.descriptor = descriptor
     self.buffer = [UInt8](repeating: 0, count: chunkSize)
+    self.stopOnInterrupt = stopOnInterrupt
   }
 
   /// The next line, or nil at end of input.
@@ -75,11 +80,15 @@ public struct LineStream: Sendable {
     if end == buffer.count {
       buffer.append(contentsOf: repeatElement(0, count: buffer.count))
     }
+    let stop = stopOnInterrupt
     let count = buffer.withUnsafeMutableBufferPointer { pointer -> Int in
       guard let base = pointer.baseAddress else { return 0 }
       while true {
         let n = read(descriptor, base + end, pointer.count - end)
-        if n < 0, errno == EINTR { continue }
+        if n < 0, errno == EINTR {
+          if stop?() == true { return 0 }
+          continue
+        }
         return n
       }
     }

@@ -173,3 +173,97 @@ extension Transcript {
     return (compared, differences)
   }
 }
+
+/// Why a saved chat cannot be resumed as asked.
+public enum ResumeError: Error, Sendable, Equatable, CustomStringConvertible {
+  case unreadable(TranscriptReadError)
+  case noSession(path: String)
+  case scenario(path: String, reason: String)
+  case turnOutOfRange(path: String, turn: Int, turns: Int)
+  case ended(path: String, outcome: Outcome, turns: Int)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let error):
+      return error.description
+    case .noSession(let path):
+      return "\(path): no readable session line, so its scenario, style and seed are unknown; it cannot be resumed"
+    case .scenario(let path, let reason):
+      return "\(path): its scenario cannot be loaded: \(reason)"
+    case .turnOutOfRange(let path, let turn, let turns):
+      return
+        "--at \(turn): \(path) has \(turns) turn\(turns == 1 ? "" : "s"); branch at a turn from 1 to \(turns + 1) (\(turns + 1) continues after the last)"
+    case .ended(let path, let outcome, let turns):
+      return
+        "\(path) ended (\(outcome.rawValue)) after turn \(turns); to try another way, branch from a turn with --at TURN (1 to \(turns))"
+    }
+  }
+}
+
+/// A saved chat replayed into a new session, ready to go on.
+public struct Resumed: Sendable {
+  /// The first new turn.
+  public var turn: Int
+  /// User lines replayed into the new session.
+  public var replayed: Int
+  /// True when it goes on after the last saved turn rather than branching before it.
+  public var continuing: Bool
+  /// The first earlier partner reply that today's engine says differently, if any.
+  public var divergence: VerifyResult.Difference?
+}
+
+extension TranscriptPlayback {
+  /// Reads a transcript and finds its scenario, for `chat --resume`.
+  public static func load(path: String, library: ScenarioLibrary?) throws(ResumeError)
+    -> TranscriptPlayback
+  {
+    let transcript: Transcript
+    do {
+      transcript = try TranscriptReader.read(path: path)
+    } catch {
+      throw .unreadable(error)
+    }
+    guard let header = transcript.header else { throw .noSession(path: path) }
+    do {
+      let scenario = try ScenarioLibrary.resolve(header.scenario, library: library)
+      return TranscriptPlayback(transcript: transcript, header: header, scenario: scenario)
+    } catch {
+      throw .scenario(path: path, reason: error.description)
+    }
+  }
+
+  /// Checks a branch point: nil continues after the last turn, when the chat can go on.
+  public func branchTurn(at turn: Int?, maxTurns: Int) throws(ResumeError) -> Int {
+    let turns = transcript.exchanges.count
+    if let turn {
+      guard (1...turns + 1).contains(turn) else {
+        throw .turnOutOfRange(path: transcript.path, turn: turn, turns: turns)
+      }
+      return turn
+    }
+    if let end = transcript.end {
+      switch end.outcome {
+      case .resolved, .rupture:
+        throw .ended(path: transcript.path, outcome: end.outcome, turns: turns)
+      case .turnLimit where turns >= maxTurns:
+        throw .ended(path: transcript.path, outcome: end.outcome, turns: turns)
+      default:
+        break
+      }
+    }
+    return turns + 1
+  }
+
+  /// Replays the saved chat into `session` up to (not including) `turn`, and checks that today's
+  /// engine answered the replayed turns as the saved chat did.
+  public func resume(_ session: ChatSession, at turn: Int) -> Resumed {
+    let continuing = turn > transcript.exchanges.count
+    let replayed = feed(session, beforeTurn: continuing ? nil : turn)
+    var divergence: VerifyResult.Difference?
+    for (saved, now) in zip(transcript.exchanges, session.exchanges) where saved.reply.text != now.reply.text {
+      divergence = .init(line: 0, turn: saved.turn, saved: saved.reply.text, now: now.reply.text, field: "text")
+      break
+    }
+    return Resumed(turn: turn, replayed: replayed, continuing: continuing, divergence: divergence)
+  }
+}

@@ -70,15 +70,21 @@ public final class TranscriptFile: TranscriptSink {
     }
   }
 
-  /// A fresh default path: `FOLDER/YYYYMMDD-HHMMSS-SCENARIO-STYLE.jsonl`, never an existing file.
+  /// A fresh default path: `FOLDER/YYYYMMDD-HHMMSS-SCENARIO-STYLE[-NAME].jsonl`, never an
+  /// existing file. The name is reduced to letters, digits and `-`.
   public static func defaultPath(
-    folder: String, scenario: String, style: AttachmentStyle, date: Date = Date()
+    folder: String, scenario: String, style: AttachmentStyle, name: String? = nil,
+    date: Date = Date()
   ) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyyMMdd-HHmmss"
-    let stem = "\(formatter.string(from: date))-\(scenario)-\(style.id)"
+    var stem = "\(formatter.string(from: date))-\(scenario)-\(style.id)"
+    if let name {
+      let slug = fileNamePart(name)
+      if !slug.isEmpty { stem += "-\(slug)" }
+    }
     var candidate = (folder as NSString).appendingPathComponent("\(stem).jsonl")
     var n = 2
     while FileManager.default.fileExists(atPath: candidate) {
@@ -86,5 +92,19 @@ public final class TranscriptFile: TranscriptSink {
       n += 1
     }
     return candidate
+  }
+
+  /// Letters and digits of any script, runs of anything else as one `-`, at most 40 characters.
+  static func fileNamePart(_ text: String) -> String {
+    var out = ""
+    for character in text.lowercased() {
+      if character.isLetter || character.isNumber {
+        out.append(character)
+      } else if !out.isEmpty && !out.hasSuffix("-") {
+        out.append("-")
+      }
+    }
+    while out.hasSuffix("-") { out.removeLast() }
+    return String(out.prefix(40))
   }
 }

@@ -37,8 +37,28 @@ extension AttuneCommand {
       help: "How much coaching to show: live (after every reply), quiet (debrief only) or off.")
     var coach: String = "live"
 
-    @Option(name: .customLong("max-turns"), help: "End the chat after this many of your replies.")
-    var maxTurns: Int = ChatOptions.defaultMaxTurns
+    @Option(
+      name: .customLong("max-turns"),
+      help: "End the chat after this many of your replies (default \(ChatOptions.defaultMaxTurns)).")
+    var maxTurns: Int?
+
+    @Option(
+      help:
+        "The participant's name, saved in the transcript and its file name (workshops: one setup for everyone)."
+    )
+    var name: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "Continue a saved chat (its scenario, style and seed), into a new transcript.",
+        valueName: "FILE"))
+    var resume: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "With --resume: branch at this turn, to say something else there (turns before it are kept).",
+        valueName: "TURN"))
+    var at: Int?
 
     @Option(
       help:
@@ -61,8 +81,23 @@ extension AttuneCommand {
       if CoachMode(rawValue: coach) == nil {
         throw ValidationError("unknown coach mode '\(coach)' (valid: live, quiet, off)")
       }
-      if maxTurns < 1 || maxTurns > 1000 {
+      if let maxTurns, maxTurns < 1 || maxTurns > 1000 {
         throw ValidationError("--max-turns must be between 1 and 1000, not \(maxTurns)")
+      }
+      if let name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.contains(",") {
+        throw ValidationError("--name needs a name without commas, e.g. --name Ana")
+      }
+      if resume != nil {
+        for (flag, given) in [("--scenario", scenario != nil), ("--style", style != nil), ("--seed", seed != nil)]
+        where given {
+          throw ValidationError(
+            "\(flag) cannot be used with --resume: a resumed chat keeps the saved scenario, style and seed")
+        }
+      } else if at != nil {
+        throw ValidationError("--at needs --resume FILE (the chat to branch from)")
+      }
+      if let at, at < 1 {
+        throw ValidationError("--at must be a turn number from 1, not \(at)")
       }
       if let players, playerNames(players).isEmpty {
         throw ValidationError("--players needs at least one name, e.g. --players Ana,Ben")
@@ -86,14 +121,52 @@ extension AttuneCommand {
       Thread.detachNewThread { _ = Coach.shared }
       let reader = LineReader()
       let ui = ChatPrinter(style: TTY.style, interactive: reader.interactive)
+      let participant = name?.trimmingCharacters(in: .whitespaces)
 
-      guard let scenario = try chooseScenario(reader: reader, ui: ui) else { return }
-      guard let style = chooseStyle(reader: reader, ui: ui) else { return }
-      let seed = self.seed ?? UInt64.random(in: 0...999_999)
-      let names = players.map(playerNames) ?? ["you"]
-      let options = ChatOptions(
-        scenario: scenario, style: style, seed: seed, players: names,
-        coach: CoachMode(rawValue: coach) ?? .live, maxTurns: maxTurns)
+      var options: ChatOptions
+      var playback: TranscriptPlayback?
+      if let resume {
+        let saved: TranscriptPlayback
+        do {
+          saved = try TranscriptPlayback.load(path: resume, library: try? ScenarioLibrary.locate())
+        } catch {
+          TTY.printError("attune chat: error: \(error)")
+          throw ExitCode.failure
+        }
+        playback = saved
+        options = saved.options(branchedFrom: nil)
+        if let names = players.map(playerNames) { options.players = names }
+        if let participant {
+          options.name = participant
+          if players == nil { options.players = [participant] }
+        }
+        if let maxTurns { options.maxTurns = maxTurns }
+        if let coach = CoachMode(rawValue: coach), coach != .live { options.coach = coach }
+      } else {
+        guard let scenario = try chooseScenario(reader: reader, ui: ui) else { return }
+        guard let style = chooseStyle(reader: reader, ui: ui) else { return }
+        let seed = self.seed ?? UInt64.random(in: 0...999_999)
+        let names = players.map(playerNames) ?? [participant ?? "you"]
+        options = ChatOptions(
+          scenario: scenario, style: style, seed: seed, players: names,
+          coach: CoachMode(rawValue: coach) ?? .live,
+          maxTurns: maxTurns ?? ChatOptions.defaultMaxTurns, name: participant)
+      }
+      let names = options.players
+      let scenario = options.scenario
+      let style = options.style
+      if let playback {
+        do {
+          let turn = try playback.branchTurn(at: at, maxTurns: options.maxTurns)
+          options.branchedFrom = .init(file: resume ?? playback.transcript.path, turn: turn)
+        } catch {
+          TTY.printError("attune chat: error: \(error)")
+          throw ExitCode.failure
+        }
+        for issue in playback.transcript.issues where !issue.isNote {
+          TTY.printError("attune chat: warning: \(issue)")
+        }
+      }
 
       var sink: (any TranscriptSink)?
       var savedPath: String?
@@ -101,7 +174,8 @@ extension AttuneCommand {
         let path =
           transcript
           ?? TranscriptFile.defaultPath(
-            folder: Self.transcriptFolder(), scenario: scenario.id, style: style)
+            folder: Self.transcriptFolder(), scenario: scenario.id, style: style,
+            name: options.name)
         do {
           sink = try TranscriptFile(path: path)
           savedPath = path
@@ -113,18 +187,25 @@ extension AttuneCommand {
 
       let session = ChatSession(options: options, sink: sink)
       ui.header(options)
-      ui.show(session.start())
+      if let playback, let branch = options.branchedFrom {
+        ui.resumed(playback.resume(session, at: branch.turn), from: branch, session: session)
+      } else {
+        ui.show(session.start())
+      }
       while !session.isOver {
         let prompt = ui.prompt(session.currentPlayer, multiple: names.count > 1)
         guard let line = reader.read(prompt: prompt) else {
           if reader.interactive { print("") }
-          ui.show(session.finish(.quit))
+          ui.show(session.finish(.quit, reason: reader.stopSignal?.name))
           break
         }
         ui.show(session.handle(line))
       }
       if let savedPath {
         ui.note("Transcript saved to \(savedPath)")
+      }
+      if let signal = reader.stopSignal {
+        throw ExitCode(128 + signal.number)
       }
     }
 
@@ -222,6 +303,25 @@ struct ChatPrinter {
     print(TTY.wrap(s.setup))
     print(style.dim("Type /help for commands; /quit or Ctrl-D ends and saves."))
     print("")
+  }
+
+  /// What a resumed chat shows before the prompt: where it picks up, and the last exchange.
+  func resumed(_ resumed: Resumed, from branch: TranscriptHeader.Branch, session: ChatSession) {
+    let kept = resumed.turn - 1
+    let what = resumed.continuing ? "continuing at turn \(resumed.turn)" : "branching at turn \(resumed.turn)"
+    note(
+      "Resumed from \(branch.file), \(what): \(kept) earlier turn\(kept == 1 ? "" : "s") replayed.")
+    if let difference = resumed.divergence {
+      TTY.printError(
+        "attune chat: warning: today's engine answers turn \(difference.turn) differently than the saved chat (saved: \"\(Debrief.shortened(difference.saved))\", now: \"\(Debrief.shortened(difference.now ?? ""))\"); going on with today's answers"
+      )
+    }
+    if let last = session.exchanges.last {
+      print(style.dim("\(last.player == "you" ? "You" : last.player) (turn \(last.turn)): \(last.text)"))
+      show([.partner(last.reply)])
+    } else if let opening = session.opening {
+      show([.partner(opening)])
+    }
   }
 
   func prompt(_ player: String, multiple: Bool) -> String {
