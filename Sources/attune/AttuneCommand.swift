@@ -7,7 +7,7 @@ struct AttuneCommand: ParsableCommand {
     commandName: "attune",
     abstract: "Practise a hard conversation with a simulated partner, with a coach beside you.",
     version: AttuneVersion.string,
-    subcommands: [Chat.self, Scenarios.self, Lint.self, Annotate.self, Replay.self],
+    subcommands: [Chat.self, Scenarios.self, Lint.self, Annotate.self, Replay.self, Report.self, Export.self],
     defaultSubcommand: Chat.self
   )
 }
