@@ -1,8 +1,11 @@
+import Foundation
+
 /// Replaces participants' names with `P1`, `P2`, ... in everything a report shows.
 ///
 /// Names are numbered in the order they are first met (the order the report lists its
 /// transcripts, and within one the session's name, then its players). Matching is whole-word and
-/// ignores case, so "ben" and "BEN'S" are caught as well as "Ben"; a name that is also an ordinary
+/// ignores case and accents, so "ben", "BEN'S" and "chloe" are caught as well as "Ben" and
+/// "Chloé"; a name that is also an ordinary
 /// word (Will, May) is replaced where that word is used too, erring on the side of privacy. A
 /// name with spaces is also found written with `-` or `_` (as in a file name).
 public struct Anonymizer: Sendable, Equatable {
@@ -20,20 +23,20 @@ public struct Anonymizer: Sendable, Equatable {
     var seen: Set<String> = []
     for raw in names {
       let name = raw.trimmingWhitespace
-      let key = name.lowercased()
+      let key = Self.fold(name)
       guard !name.isEmpty, key != Self.defaultPlayer, seen.insert(key).inserted else { continue }
       aliases.append((name, "P\(aliases.count + 1)"))
     }
     var found: [(characters: [String], alias: String)] = []
     for (name, alias) in aliases {
-      let lower = name.lowercased()
+      let lower = Self.fold(name)
       var spellings: Set<String> = [lower]
       if lower.contains(" ") {
         for joiner in ["-", "_", ""] {
           spellings.insert(lower.split(separator: " ").joined(separator: joiner))
         }
       }
-      for spelling in spellings { found.append((spelling.map { String($0) }, alias)) }
+      for spelling in spellings { found.append((spelling.map { Self.fold(String($0)) }, alias)) }
     }
     variants = found.sorted { $0.characters.count > $1.characters.count }
   }
@@ -50,15 +53,15 @@ public struct Anonymizer: Sendable, Equatable {
 
   /// The alias of `name` (`P2`), or the name itself when it is not one of the participants.
   public func alias(for name: String) -> String {
-    let key = name.trimmingWhitespace.lowercased()
-    return aliases.first { $0.name.lowercased() == key }?.alias ?? name
+    let key = Self.fold(name.trimmingWhitespace)
+    return aliases.first { Self.fold($0.name) == key }?.alias ?? name
   }
 
   /// `text` with every whole-word occurrence of a name replaced by its alias.
   public func scrub(_ text: String) -> String {
     guard isActive, !text.isEmpty else { return text }
     let characters = Array(text)
-    let lower = characters.map { String($0).lowercased() }
+    let lower = characters.map { Self.fold(String($0)) }
     var out = ""
     out.reserveCapacity(text.utf8.count)
     var i = 0
@@ -91,6 +94,11 @@ public struct Anonymizer: Sendable, Equatable {
       return (count, variant.alias)
     }
     return nil
+  }
+
+  /// Lowercased, without accents: the form names are compared in.
+  static func fold(_ text: String) -> String {
+    text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
   }
 
   private static func isWordCharacter(_ c: Character) -> Bool {
