@@ -71,7 +71,7 @@ extension AttuneCommand {
       }
 
       let options = ReportOptions(
-        anonymous: anonymous, windows: ToleranceWindow.shipped, antidotes: RuleBook.bundled.antidotes,
+        anonymous: anonymous, windows: ToleranceWindow.shipped, antidotes: RuleBook.antidoteTemplates(),
         scenarioTitles: Self.titles(Set(transcripts.compactMap { $0.header?.scenario })))
       let group = GroupReport(transcripts: transcripts, skipped: skipped, options: options)
       let text: String
