@@ -8,7 +8,7 @@ public enum SVGChart {
   static let width = 360.0
   static let height = 214.0
   static let left = 40.0
-  static let right = 30.0
+  static let right = 34.0
   static let top = 10.0
   static let bottom = 46.0
 
