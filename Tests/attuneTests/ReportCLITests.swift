@@ -29,7 +29,7 @@ let workshop = projectRoot.appendingPathComponent("Tests/AttuneKitTests/Fixtures
 
 @Test func anEmptyFolderIsAnErrorNamingIt() throws {
   let folder = (tempPath("x") as NSString).deletingLastPathComponent
-  FileManager.default.createFile(atPath: folder + "/README.md", contents: Data("# notes\n".utf8))
+  _ = FileManager.default.createFile(atPath: folder + "/README.md", contents: Data("# notes\n".utf8))
   let run = try attune(["report", folder])
   #expect(run.status == 1)
   #expect(run.stdout.isEmpty)
@@ -38,8 +38,8 @@ let workshop = projectRoot.appendingPathComponent("Tests/AttuneKitTests/Fixtures
 
 @Test func onlyUnreadableFilesIsAnErrorAfterNamingEach() throws {
   let folder = (tempPath("x") as NSString).deletingLastPathComponent
-  FileManager.default.createFile(atPath: folder + "/a.jsonl", contents: Data())
-  FileManager.default.createFile(atPath: folder + "/b.jsonl", contents: Data("{\"type\":\"session\",\"schema\":9}\n".utf8))
+  _ = FileManager.default.createFile(atPath: folder + "/a.jsonl", contents: Data())
+  _ = FileManager.default.createFile(atPath: folder + "/b.jsonl", contents: Data("{\"type\":\"session\",\"schema\":9}\n".utf8))
   let run = try attune(["report", folder])
   #expect(run.status == 1)
   let lines = run.stderr.split(separator: "\n")

@@ -42,11 +42,12 @@ extension AttuneCommand {
     }
 
     func run() throws {
-      let (files, _) = TranscriptBatch.files(in: paths)
+      let (files, emptyFolders) = TranscriptBatch.files(in: paths)
       guard !files.isEmpty else {
         printError("attune report: no transcripts in \(Self.list(paths)) (looked for *.jsonl files)")
         throw ExitCode.failure
       }
+      for folder in emptyFolders { printError("attune report: note: no transcripts in '\(folder)'") }
       let progress = isatty(STDERR_FILENO) != 0 && files.count > 1 ? Progress(total: files.count) : nil
       var report: (@Sendable (Int, Int) -> Void)?
       if let progress { report = { done, _ in progress.update(done) } }

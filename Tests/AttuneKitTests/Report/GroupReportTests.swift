@@ -258,7 +258,7 @@ func theHTMLReportFetchesNothingAndRunsNothing(anonymous: Bool) {
   ])
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attune-empty-\(UUID().uuidString)").path
   try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-  FileManager.default.createFile(atPath: folder + "/README.md", contents: Data("hi".utf8))
+  _ = FileManager.default.createFile(atPath: folder + "/README.md", contents: Data("hi".utf8))
   #expect(TranscriptBatch.files(in: [folder]) == ([], [folder]))
 }
 
