@@ -47,6 +47,13 @@ static inline void creadline_end_on_signals(int include_sigint) {
   sigaction(SIGTERM, &action, NULL);
   sigaction(SIGHUP, &action, NULL);
   if (include_sigint) sigaction(SIGINT, &action, NULL);
+  /* A parent may have started us with these blocked (test runners, some process libraries). */
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGTERM);
+  sigaddset(&wanted, SIGHUP);
+  sigaddset(&wanted, SIGINT);
+  sigprocmask(SIG_UNBLOCK, &wanted, NULL);
 }
 /* The signal that asked the chat to end, or 0. */
 static inline int creadline_stop_signal(void) { return creadline_stop; }

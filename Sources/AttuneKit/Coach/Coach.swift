@@ -99,7 +99,7 @@ public struct Coach: Sendable {
   private func evaluate(_ tokens: [Token]) -> (kept: [Hit], vetoed: Set<Move>) {
     guard !tokens.isEmpty else { return ([], []) }
     let columns = TokenColumns(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
-    var hits = index.hits(in: columns)
+    let hits = index.hits(in: columns)
     let context = Context(tokens: tokens)
 
     // Auxiliary hits (unless / requires) by rule, so each check is a short scan.

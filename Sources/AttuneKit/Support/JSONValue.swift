@@ -127,6 +127,7 @@ public struct JSONParser {
     for (offset, byte) in utf8.enumerated() {
       guard index + offset < bytes.count else { throw endError("'\(word)' is complete") }
       if bytes[index + offset] != byte {
+        index += offset
         throw error("expected '\(word)', found \(describeCurrent())")
       }
     }

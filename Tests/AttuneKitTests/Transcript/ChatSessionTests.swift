@@ -41,7 +41,7 @@ private func infoText(_ outputs: [ChatOutput]) -> String {
     ))
   #expect(
     lines[0].hasSuffix(
-      #""style":"anxious","seed":7,"players":["Ana","Ben"],"started":"1970-01-01T00:00:00Z"}"#))
+      #""style":"anxious","seed":7,"players":["Ana","Ben"],"started":"1970-01-01T00:00:00Z","max_turns":40,"coach":"live"}"#))
   #expect(lines[1].hasPrefix(#"{"type":"partner","turn":0,"text":"#))
   #expect(lines[1].contains(#""fallback":false,"state":{"arousal":"#))
   #expect(
