@@ -110,6 +110,7 @@ public struct ExportDocument: Sendable, Equatable {
     var pendingPause: Int?
     var standing: [Int] = []
     var lastArousal: Int?
+    var hasOpening = false
     func line(_ partner: SavedPartnerLine) -> PartnerLine {
       let change = partner.state.flatMap { state in lastArousal.map { state.arousal - $0 } }
       if let state = partner.state { lastArousal = state.arousal }
@@ -135,7 +136,8 @@ public struct ExportDocument: Sendable, Equatable {
         } else if let index = pendingPause, case .pause(let minutes, nil) = items[index] {
           items[index] = .pause(minutes: minutes, reply: line(partner))
           pendingPause = nil
-        } else if items.isEmpty || (partner.turn == 0 && !items.contains { if case .opening = $0 { true } else { false } }) {
+        } else if items.isEmpty || (partner.turn == 0 && !hasOpening) {
+          hasOpening = true
           items.append(.opening(line(partner)))
         } else {
           items.append(.partner(line(partner)))

@@ -4,6 +4,8 @@
 public struct HTMLExport {
   public private(set) var result = ""
   private let document: ExportDocument
+  /// Computed once: it walks every item.
+  private let hotSeat: Bool
 
   /// Renders `document` as an HTML page.
   public static func format(_ document: ExportDocument) -> String {
@@ -14,6 +16,7 @@ public struct HTMLExport {
 
   private init(document: ExportDocument) {
     self.document = document
+    hotSeat = document.isHotSeat
   }
 
   private mutating func render() {
@@ -75,7 +78,7 @@ public struct HTMLExport {
   }
 
   private mutating func exchangeBlock(_ e: ExportDocument.Exchange) {
-    let who = document.isHotSeat || e.player.lowercased() != Anonymizer.defaultPlayer ? e.player : "You"
+    let who = hotSeat || e.player.lowercased() != Anonymizer.defaultPlayer ? e.player : "You"
     result += "<div class=\"turn\(e.takenBack ? " undone" : "")\">"
     result += "<div class=\"who\">Turn \(e.turn) · \(who.htmlEscaped)"
     if e.takenBack { result += "<span class=\"tag\">taken back with /undo</span>" }

@@ -4,6 +4,8 @@
 public struct MarkdownExport {
   public private(set) var result = ""
   private let document: ExportDocument
+  /// Computed once: it walks every item.
+  private let hotSeat: Bool
 
   /// Renders `document` as Markdown.
   public static func format(_ document: ExportDocument) -> String {
@@ -14,6 +16,7 @@ public struct MarkdownExport {
 
   private init(document: ExportDocument) {
     self.document = document
+    hotSeat = document.isHotSeat
   }
 
   private mutating func line(_ text: String = "") {
@@ -71,7 +74,7 @@ public struct MarkdownExport {
   }
 
   private mutating func exchangeBlock(_ e: ExportDocument.Exchange) {
-    let who = document.isHotSeat || e.player.lowercased() != Anonymizer.defaultPlayer ? e.player.markdownEscaped : "You"
+    let who = hotSeat || e.player.lowercased() != Anonymizer.defaultPlayer ? e.player.markdownEscaped : "You"
     let said = ExportDocument.segments(e.text, moves: e.annotation?.moves ?? []).map { run in
       run.moves.isEmpty ? run.text.markdownEscaped : "**\(run.text.markdownEscaped)**"
     }.joined()
