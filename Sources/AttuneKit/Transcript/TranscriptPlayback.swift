@@ -94,6 +94,13 @@ public struct TranscriptPlayback {
         return result
       }
     }
+    // A complete transcript must also not miss a line today's engine says.
+    if transcript.end != nil, now.count > saved.count {
+      let extra = now[saved.count]
+      result.difference = .init(
+        line: transcript.records.last?.line ?? 0, turn: extra.turn, saved: "(no partner line here)",
+        now: extra.text, field: "text")
+    }
     return result
   }
 

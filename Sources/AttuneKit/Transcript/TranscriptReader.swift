@@ -209,8 +209,8 @@ private struct ReadState {
   mutating func readPartner(_ fields: inout FieldReader) -> SavedEvent? {
     let turn = fields.int("turn")
     let text = fields.string("text")
-    let rule = fields.optionalString("rule") ?? "unknown"
-    let fallback = fields.optionalBool("fallback") ?? false
+    let rule = fields.string("rule") ?? "unknown"
+    let fallback = fields.bool("fallback") ?? false
     let state = fields.meters("state")
     guard let turn, let text else { fields.skipped(); return nil }
     return .partner(SavedPartnerLine(turn: turn, text: text, rule: rule, fallback: fallback, state: state))
@@ -219,7 +219,7 @@ private struct ReadState {
   mutating func readUser(_ fields: inout FieldReader) -> SavedEvent? {
     let turn = fields.int("turn")
     let text = fields.string("text")
-    let player = fields.optionalString("player") ?? header?.players.first ?? "you"
+    let player = fields.string("player") ?? header?.players.first ?? "you"
     let annotation = fields.annotation("annotation", text: text ?? "")
     guard let turn, let text else { fields.skipped(); return nil }
     return .user(SavedUserLine(turn: turn, player: player, text: text, annotation: annotation))
@@ -246,7 +246,62 @@ private struct ReadState {
     return .end(SavedEnd(outcome: outcome, turns: turns, needsMet: met, needsUnmet: unmet, reason: reason))
   }
 
+  /// Checks that the events follow each other as a chat writes them: each user line numbered one
+  /// past the turns that stand, answered by a partner line of its turn; a missing, repeated or
+  /// renumbered line is named even when every line on its own is valid.
+  mutating func checkSequence() {
+    var standing = 0
+    var pending: (turn: Int, line: Int)?
+    for record in records {
+      switch record.event {
+      case .user(let user):
+        if let open = pending {
+          issue(
+            .outOfOrder, open.line,
+            "user turn \(open.turn) has no partner reply after it (a line missing?)")
+        }
+        if user.turn != standing + 1 {
+          issue(
+            .outOfOrder, record.line, field: "turn",
+            "user turn \(user.turn) where turn \(standing + 1) comes next (a line missing, repeated or renumbered?)"
+          )
+        }
+        pending = (user.turn, record.line)
+      case .partner(let partner):
+        if let open = pending {
+          if partner.turn != open.turn {
+            issue(
+              .outOfOrder, record.line, field: "turn",
+              "partner turn \(partner.turn) answers user turn \(open.turn)")
+          }
+          standing += 1
+          pending = nil
+        } else if partner.turn != standing {
+          issue(
+            .outOfOrder, record.line, field: "turn",
+            "partner turn \(partner.turn) with no user line before it (turn \(standing) stands)")
+        }
+      case .command(let command):
+        if let open = pending {
+          issue(
+            .outOfOrder, open.line,
+            "user turn \(open.turn) has no partner reply after it (a line missing?)")
+          pending = nil
+          standing += 1
+        }
+        if command.name == "undo" && standing > 0 { standing -= 1 }
+      case .end(let end):
+        if let turns = end.turns, turns != standing, pending == nil {
+          issue(
+            .outOfOrder, record.line, field: "turns",
+            "the end line counts \(turns) turns, the events \(standing)")
+        }
+      }
+    }
+  }
+
   mutating func finish() throws(TranscriptReadError) -> Transcript {
+    checkSequence()
     if header == nil && records.isEmpty {
       let first = issues.first.map { "line \($0.line): \($0.message)" } ?? "nothing readable"
       throw .notATranscript(path: path, firstIssue: first)
@@ -335,6 +390,13 @@ struct FieldReader {
     return nil
   }
 
+  mutating func bool(_ key: String) -> Bool? {
+    guard let value = object[key] else { fault(key, "missing"); return nil }
+    if case .bool(let b) = value { return b }
+    wrongType(key, "true or false", value)
+    return nil
+  }
+
   mutating func optionalBool(_ key: String) -> Bool? {
     guard let value = object[key], value != .null else { return nil }
     if case .bool(let b) = value { return b }
@@ -406,6 +468,15 @@ struct FieldReader {
     return Meters(arousal: arousal, trust: trust, band: band)
   }
 
+  /// Whether `evidence` is the text's Unicode scalars `start..<end`, as the coach writes it.
+  static func evidence(_ evidence: String, isAt start: Int, _ end: Int, in text: String) -> Bool {
+    let scalars = text.unicodeScalars
+    guard start >= 0, end >= start, end <= scalars.count else { return false }
+    let from = scalars.index(scalars.startIndex, offsetBy: start)
+    let to = scalars.index(from, offsetBy: end - start)
+    return String(scalars[from..<to]) == evidence
+  }
+
   /// A saved annotation; nil (with a message naming the field) when it is missing or malformed.
   mutating func annotation(_ key: String, text: String) -> Annotation? {
     guard let value = object[key] else { fault(key, "missing; this line's moves are unknown"); return nil }
@@ -441,6 +512,9 @@ struct FieldReader {
           let evidence = mr.optionalString("evidence") ?? ""
           let start = mr.optionalInt("start") ?? 0
           let end = mr.optionalInt("end") ?? 0
+          if !Self.evidence(evidence, isAt: start, end, in: text) {
+            mr.fault("evidence", "\"\(evidence)\" is not the text at \(start)..<\(end)")
+          }
           let rule = mr.optionalString("rule") ?? "unknown"
           inner.problems += mr.problems
           if let move {

@@ -104,3 +104,11 @@ private func playback(_ lines: [String]) throws -> TranscriptPlayback {
   #expect(blocks.contains { $0.contains("▼-") })
   #expect(blocks.last == "— End: quit after 3 turns")
 }
+
+@Test func verifyOfACompleteTranscriptCatchesAMissingLastLine() throws {
+  let (_, lines) = try recordedChat()
+  var mutated = lines
+  mutated.remove(at: lines.count - 2)  // the partner's closing line
+  let difference = try #require(try playback(mutated).verify().difference)
+  #expect(difference.saved == "(no partner line here)")
+}

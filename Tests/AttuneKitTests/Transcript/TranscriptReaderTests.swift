@@ -179,3 +179,27 @@ func read(_ lines: [String], path: String = "t.jsonl", newlineAtEnd: Bool = true
     #expect(error.truncated)
   }
 }
+
+@Test func aMissingRepeatedOrRenumberedLineIsNamedThoughEachLineIsValid() throws {
+  let (_, lines) = try recordedChat()
+  // lines: 0 session, 1 opening, 2 user 1, 3 partner 1, 4 undo, 5 user 1, 6 partner 1, ...
+  var noReply = lines
+  noReply.remove(at: 3)
+  #expect(try read(noReply).issues.contains { $0.description == "t.jsonl:3: user turn 1 has no partner reply after it (a line missing?)" })
+  var noUser = lines
+  noUser.remove(at: 2)
+  #expect(try read(noUser).issues.contains { $0.description == #"t.jsonl:3: field "turn": partner turn 1 with no user line before it (turn 0 stands)"# })
+  var repeated = lines
+  repeated.insert(lines[5], at: 7)
+  #expect(try read(repeated).issues.contains { $0.kind == .outOfOrder && $0.line == 8 })
+}
+
+@Test func evidenceThatIsNotTheTextAtItsOffsetsAndMissingFieldsAreNamed() throws {
+  let (_, lines) = try recordedChat()
+  var mutated = lines
+  mutated[2] = mutated[2].replacingOccurrences(of: #""evidence":"You never listen""#, with: #""evidence":"You always listen""#)
+  mutated[3] = mutated[3].replacingOccurrences(of: #","fallback":false"#, with: "")
+  let described = try read(mutated).issues.map(\.description)
+  #expect(described.contains { $0.hasPrefix(#"t.jsonl:3: field "annotation.moves[0].evidence": "You always listen" is not the text at 0..<"#) })
+  #expect(described.contains(#"t.jsonl:4: field "fallback": missing"#))
+}
