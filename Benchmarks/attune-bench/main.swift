@@ -54,7 +54,7 @@ func corpus(lines: Int) -> [String] {
 
 let lineCount = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000
 let loadTime = seconds { _ = Coach.shared }
-print("rule book load and compile: \(String(format: "%.1f", loadTime * 1000)) ms (\(Coach.shared.rules.rules.count) rules)")
+print("rule book load and compile: \(String(format: "%.1f", loadTime * 1000)) ms (\(Coach.shared.rules.rules.count) rules: \(Coach.shared.indexStatistics))")
 
 let lines = corpus(lines: lineCount)
 let distinct = Set(lines).count

@@ -5,6 +5,8 @@
 public struct Coach: Sendable {
   public let rules: RuleBook
   private let index: RuleIndex
+  /// The compiled index's size, for benchmarks.
+  public var indexStatistics: String { index.statistics }
   private let tokenizer: Tokenizer
 
   /// The coach with the rules shipped with Attune, compiled once.

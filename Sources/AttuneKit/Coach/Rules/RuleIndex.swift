@@ -189,6 +189,12 @@ struct RuleIndex: Sendable {
   }
 
   /// Every match of every variant, at most one per rule and role for each start token.
+  /// What the compiled index holds, for benchmarks: pattern variants, and those tried at every
+  /// token (no first word to index them by) or always live (no anchor word).
+  var statistics: String {
+    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor"
+  }
+
   func hits(in columns: TokenColumns) -> [Hit] {
     var hits: [Hit] = []
     let count = columns.ids.count
