@@ -54,6 +54,14 @@ public struct RuleBook: Sendable {
     } else {
       files = [url]
     }
+    // The backup model loads on another core while the rules are parsed and compiled.
+    let modelURL = url.appendingPathComponent("backup-model.tsv")
+    let model = Pending<BackupModel>()
+    if isFolder.boolValue {
+      DispatchQueue.global().async(group: model.group) {
+        model.result = Result { try BackupModel.load(from: modelURL) }
+      }
+    }
     var merged = RuleBookFile(rules: [])
     for file in files {
       let text: String
@@ -66,7 +74,8 @@ public struct RuleBook: Sendable {
     }
     var book = try RuleBook(file: merged, path: url.path)
     if isFolder.boolValue {
-      book.backupModel = try BackupModel.load(from: url.appendingPathComponent("backup-model.tsv"))
+      model.group.wait()
+      if let result = model.result { book.backupModel = try result.get() }
     }
     return book
   }
@@ -478,4 +487,10 @@ struct PatternCompiler {
     }
     return out
   }
+}
+
+/// A value computed on another thread; read `result` only after `group.wait()`.
+private final class Pending<Value>: @unchecked Sendable {
+  let group = DispatchGroup()
+  var result: Result<Value, any Error>?
 }
