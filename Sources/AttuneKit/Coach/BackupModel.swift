@@ -11,6 +11,9 @@ public struct BackupModel: Sendable {
   public static let ruleSuffix = "backup-model"
 
   private var unigramIDs: [String: Int32] = [:]
+  /// The unigram feature of each word of the rule book's vocabulary (-1: none), so a token's
+  /// feature is an array lookup by its id rather than a string hash.
+  private var unigramByVocabulary: [Int32] = []
   private var bigramIDs: [UInt64: Int32] = [:]
   /// Feature-major weights: `weights[feature * moveCount + move]`.
   private var weights: [Float] = []
@@ -77,6 +80,24 @@ public struct BackupModel: Sendable {
     return try BackupModel(tsv: text, path: url.path)
   }
 
+  /// Links the model to the rule book's vocabulary (token ids), for fast feature lookup.
+  mutating func link(vocabulary: [String: Int32]) {
+    let size = Int(vocabulary.values.max() ?? -1) + 1
+    unigramByVocabulary = Array(repeating: -1, count: size)
+    for (word, id) in vocabulary where id >= 0 {
+      unigramByVocabulary[Int(id)] = unigramIDs[word] ?? -1
+    }
+  }
+
+  @inline(__always)
+  private func unigramID(_ token: Token) -> Int32? {
+    if token.id >= 0 && Int(token.id) < unigramByVocabulary.count {
+      let id = unigramByVocabulary[Int(token.id)]
+      return id >= 0 ? id : nil
+    }
+    return unigramIDs[token.text]
+  }
+
   private mutating func intern(_ feature: String) -> Int32 {
     let parts = feature.split(separator: " ")
     if parts.count == 2 {
@@ -132,14 +153,22 @@ public struct BackupModel: Sendable {
     guard featureCount > 0, !tokens.isEmpty else { return [] }
     // Features present, each once, with the tokens that carry it.
     var present: [(feature: Int32, range: Range<Int>)] = []
-    var seen = Set<Int32>()
+    // Features already counted, one bit each.
+    var seen = [UInt64](repeating: 0, count: (Int(featureCount) + 63) / 64)
+    func firstTime(_ feature: Int32) -> Bool {
+      let word = Int(feature) >> 6
+      let bit = UInt64(1) << UInt64(Int(feature) & 63)
+      if seen[word] & bit != 0 { return false }
+      seen[word] |= bit
+      return true
+    }
     var previous: Int32?
     var previousSentence: Int32 = -1
     for (index, token) in tokens.enumerated() {
-      let id = unigramIDs[token.text]
-      if let id, seen.insert(id).inserted { present.append((id, index..<index + 1)) }
+      let id = unigramID(token)
+      if let id, firstTime(id) { present.append((id, index..<index + 1)) }
       if let id, let previous, previousSentence == token.sentence,
-        let bigram = bigramIDs[bigramKey(previous, id)], seen.insert(bigram).inserted
+        let bigram = bigramIDs[bigramKey(previous, id)], firstTime(bigram)
       {
         present.append((bigram, index - 1..<index + 1))
       }

@@ -75,7 +75,10 @@ public struct RuleBook: Sendable {
     var book = try RuleBook(file: merged, path: url.path)
     if isFolder.boolValue {
       model.group.wait()
-      if let result = model.result { book.backupModel = try result.get() }
+      if let result = model.result {
+        book.backupModel = try result.get()
+        book.backupModel.link(vocabulary: book.vocabulary)
+      }
     }
     return book
   }
