@@ -200,13 +200,18 @@ struct RuleIndex: Sendable {
     let count = columns.ids.count
     guard count > 0 else { return hits }
     // Stamp per rule and role: the last start token it matched at.
-    var stamp = [Int32](repeating: -1, count: ruleCount * 3)
+    var stampStorage = [Int32](repeating: -1, count: ruleCount * 3)
     // Which variants can match at all: their anchor is among the reply's tokens.
-    var live = [Bool](repeating: false, count: variants.count)
+    var liveStorage = [Bool](repeating: false, count: variants.count)
     for id in columns.ids where id >= 0 && Int(id) < anchoredStart.count {
-      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { live[Int(anchored[k])] = true }
+      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { liveStorage[Int(anchored[k])] = true }
     }
-    for variantIndex in unanchored { live[Int(variantIndex)] = true }
+    for variantIndex in unanchored { liveStorage[Int(variantIndex)] = true }
+    // Everything below reads through buffer pointers: no closure captures a mutable array.
+    stampStorage.withUnsafeMutableBufferPointer { stamp in
+    liveStorage.withUnsafeBufferPointer { live in
+    variants.withUnsafeBufferPointer { variants in
+    variantBack.withUnsafeBufferPointer { variantBack in
     columns.ids.withUnsafeBufferPointer { ids in
       columns.sentences.withUnsafeBufferPointer { sentences in
         columns.clauses.withUnsafeBufferPointer { clauses in
@@ -219,7 +224,8 @@ struct RuleIndex: Sendable {
                 let matcher = Matcher(
                   ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
                   wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
-                func attempt(_ variantIndex: Int32, _ start: Int) {
+                @inline(__always)
+                func attempt(_ variantIndex: Int32, _ start: Int, _ hits: inout [Hit]) {
                   guard live[Int(variantIndex)] else { return }
                   let variant = variants[Int(variantIndex)]
                   let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
@@ -244,14 +250,14 @@ struct RuleIndex: Sendable {
                         if !live[Int(variantIndex)] { continue }
                         let back = Int(variantBack[Int(variantIndex)])
                         if back == 0 {
-                          attempt(variantIndex, start)
+                          attempt(variantIndex, start, &hits)
                         } else {
-                          for from in max(0, start - back)...start { attempt(variantIndex, from) }
+                          for from in max(0, start - back)...start { attempt(variantIndex, from, &hits) }
                         }
                       }
                     }
                   }
-                  for variantIndex in anywhere { attempt(variantIndex, start) }
+                  for variantIndex in anywhere { attempt(variantIndex, start, &hits) }
                 }
                 }
                 }
@@ -261,6 +267,10 @@ struct RuleIndex: Sendable {
           }
         }
       }
+    }
+    }
+    }
+    }
     }
     if maxBack > 0, hits.count > 1 {
       // Optional leads can find the same match from two anchors: keep one.
