@@ -49,6 +49,13 @@ struct RuleIndex: Sendable {
   private var anchoredStart: [Int32] = []
   private var anchoredEnd: [Int32] = []
   private var anchored: [Int32] = []
+  /// For each token id: the variants whose second anchor (their next rarest required step) it
+  /// satisfies; a variant with two anchors is tried only when the reply has both.
+  private var secondAnchoredStart: [Int32] = []
+  private var secondAnchoredEnd: [Int32] = []
+  private var secondAnchored: [Int32] = []
+  /// Per variant: the anchors it needs (bit 0: first, bit 1: second).
+  private var anchorsNeeded: [UInt8] = []
   /// Variants with no usable anchor: always tried.
   private var unanchored: [Int32] = []
   let ruleCount: Int
@@ -59,6 +66,7 @@ struct RuleIndex: Sendable {
     var setIndex: [Set<Int32>: Int32] = [:]
     var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
+    var secondAnchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     func indexOf(_ ids: Set<Int32>) -> Int32 {
       if let known = setIndex[ids] { return known }
       let index = Int32(setIndex.count)
@@ -97,8 +105,8 @@ struct RuleIndex: Sendable {
             }
             let variantIndex = Int32(variants.count)
             variants.append(Variant(rule: Int32(number), role: role, firstStep: first, stepCount: Int32(source.count)))
-            // Anchor: the required step whose tokens are rarest (no common words, fewest ids).
-            var anchor: Set<Int32>?
+            // Anchors: the two required steps whose tokens are rarest (no common words, fewest ids).
+            var candidates: [Set<Int32>] = []
             for step in source {
               var ids: Set<Int32>
               switch step {
@@ -112,17 +120,27 @@ struct RuleIndex: Sendable {
               default: continue
               }
               ids = ids.filter { $0 >= 0 }
-              let common = !ids.isDisjoint(with: commonWords)
-              let best = anchor.map { !$0.isDisjoint(with: commonWords) } ?? true
-              if anchor == nil || (best && !common) || (best == common && ids.count < (anchor?.count ?? 0)) {
-                anchor = ids
-              }
+              if !ids.isEmpty { candidates.append(ids) }
             }
-            if let anchor, !anchor.isEmpty {
+            // Rarest first: sets without common words before those with, then the smaller.
+            candidates.sort { a, b in
+              let ac = !a.isDisjoint(with: commonWords)
+              let bc = !b.isDisjoint(with: commonWords)
+              return ac != bc ? !ac : a.count < b.count
+            }
+            var needed: UInt8 = 0
+            if let anchor = candidates.first {
+              needed |= 1
               for id in anchor where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
+              // A second anchor only when it is a different, uncommon set: it must cut work, not add it.
+              if candidates.count > 1, candidates[1] != anchor, candidates[1].isDisjoint(with: commonWords) {
+                needed |= 2
+                for id in candidates[1] where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
+              }
             } else {
               unanchored.append(variantIndex)
             }
+            anchorsNeeded.append(needed)
             // Index by the tokens of the first required step; `back` is how many optional tokens may
             // stand before it, so a match is tried from up to that many positions earlier.
             var back = 0
@@ -186,13 +204,18 @@ struct RuleIndex: Sendable {
       anchored.append(contentsOf: list)
       anchoredEnd.append(Int32(anchored.count))
     }
+    for list in secondAnchorOf {
+      secondAnchoredStart.append(Int32(secondAnchored.count))
+      secondAnchored.append(contentsOf: list)
+      secondAnchoredEnd.append(Int32(secondAnchored.count))
+    }
   }
 
   /// Every match of every variant, at most one per rule and role for each start token.
   /// What the compiled index holds, for benchmarks: pattern variants, and those tried at every
   /// token (no first word to index them by) or always live (no anchor word).
   var statistics: String {
-    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor"
+    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor, \(anchorsNeeded.filter { $0 == 3 }.count) with two"
   }
 
   func hits(in columns: TokenColumns) -> [Hit] {
@@ -202,11 +225,15 @@ struct RuleIndex: Sendable {
     // Stamp per rule and role: the last start token it matched at.
     var stampStorage = [Int32](repeating: -1, count: ruleCount * 3)
     // Which variants can match at all: their anchor is among the reply's tokens.
-    var liveStorage = [Bool](repeating: false, count: variants.count)
+    var found = [UInt8](repeating: 0, count: variants.count)
     for id in columns.ids where id >= 0 && Int(id) < anchoredStart.count {
-      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { liveStorage[Int(anchored[k])] = true }
+      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { found[Int(anchored[k])] |= 1 }
+      for k in Int(secondAnchoredStart[Int(id)])..<Int(secondAnchoredEnd[Int(id)]) {
+        found[Int(secondAnchored[k])] |= 2
+      }
     }
-    for variantIndex in unanchored { liveStorage[Int(variantIndex)] = true }
+    var liveStorage = [Bool](repeating: false, count: variants.count)
+    for v in 0..<variants.count { liveStorage[v] = found[v] == anchorsNeeded[v] }
     // Everything below reads through buffer pointers: no closure captures a mutable array.
     stampStorage.withUnsafeMutableBufferPointer { stamp in
     liveStorage.withUnsafeBufferPointer { live in
