@@ -232,11 +232,11 @@ struct RuleIndex: Sendable {
         found[Int(secondAnchored[k])] |= 2
       }
     }
-    var liveStorage = [Bool](repeating: false, count: variants.count)
-    for v in 0..<variants.count { liveStorage[v] = found[v] == anchorsNeeded[v] }
+
     // Everything below reads through buffer pointers: no closure captures a mutable array.
     stampStorage.withUnsafeMutableBufferPointer { stamp in
-    liveStorage.withUnsafeBufferPointer { live in
+    found.withUnsafeBufferPointer { found in
+    anchorsNeeded.withUnsafeBufferPointer { needed in
     variants.withUnsafeBufferPointer { variants in
     variantBack.withUnsafeBufferPointer { variantBack in
     columns.ids.withUnsafeBufferPointer { ids in
@@ -253,7 +253,7 @@ struct RuleIndex: Sendable {
                   wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
                 @inline(__always)
                 func attempt(_ variantIndex: Int32, _ start: Int, _ hits: inout [Hit]) {
-                  guard live[Int(variantIndex)] else { return }
+                  guard found[Int(variantIndex)] == needed[Int(variantIndex)] else { return }
                   let variant = variants[Int(variantIndex)]
                   let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
                   if stamp[key] == Int32(start) { return }
@@ -274,7 +274,7 @@ struct RuleIndex: Sendable {
                       if second >= 0, !matcher.contains(set: second, id: nextID) { continue }
                       for k in Int(groupStart[group])..<Int(groupEnd[group]) {
                         let variantIndex = byFirst[k]
-                        if !live[Int(variantIndex)] { continue }
+                        if found[Int(variantIndex)] != needed[Int(variantIndex)] { continue }
                         let back = Int(variantBack[Int(variantIndex)])
                         if back == 0 {
                           attempt(variantIndex, start, &hits)
@@ -294,6 +294,7 @@ struct RuleIndex: Sendable {
           }
         }
       }
+    }
     }
     }
     }
