@@ -191,7 +191,7 @@ public final class ChatSession {
     let unmet = partner.requiredNeeds.filter { !met.contains($0) }
     return Debrief(
       outcome: ending, exchanges: exchanges, openingArousal: openingArousal, needsMet: met,
-      needsUnmet: unmet)
+      needsUnmet: unmet, players: options.players)
   }
 
   // MARK: Commands

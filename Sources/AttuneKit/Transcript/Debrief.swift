@@ -54,9 +54,11 @@ public struct Debrief: Sendable, Equatable {
     public var ratio: String { Debrief.ratio(secureMoves, insecureMoves) }
   }
 
+  /// - Parameter players: the roster of a hot seat, in order: each gets a row in `byPlayer`,
+  ///   even one who never spoke (players not on it are added as they first speak).
   public init(
     outcome: Outcome?, exchanges: [ExchangeRecord], openingArousal: Int, needsMet: [String],
-    needsUnmet: [String]
+    needsUnmet: [String], players roster: [String] = []
   ) {
     self.outcome = outcome
     turns = exchanges.count
@@ -66,7 +68,13 @@ public struct Debrief: Sendable, Equatable {
     var best: Moment?
     var worst: Moment?
     var path = [openingArousal]
-    var players: [PlayerStats] = []
+    var players: [PlayerStats] =
+      roster.count > 1
+      ? roster.map {
+        PlayerStats(
+          name: $0, turns: 0, secureMoves: 0, insecureMoves: 0, moveCounts: [:], repairsTried: 0,
+          repairsReceived: 0, best: nil)
+      } : []
     for exchange in exchanges {
       let playerIndex =
         players.firstIndex { $0.name == exchange.player }

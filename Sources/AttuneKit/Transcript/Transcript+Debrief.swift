@@ -18,7 +18,7 @@ extension Transcript {
     return Debrief(
       outcome: end?.outcome, exchanges: conversation.exchanges,
       openingArousal: conversation.openingArousal, needsMet: end?.needsMet ?? [],
-      needsUnmet: end?.needsUnmet ?? [])
+      needsUnmet: end?.needsUnmet ?? [], players: header?.players ?? [])
   }
 
   private var conversation: (exchanges: [ExchangeRecord], openingArousal: Int) {
