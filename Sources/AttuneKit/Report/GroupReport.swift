@@ -112,18 +112,8 @@ public struct GroupReport: Sendable, Equatable {
     public var title: String { participant ?? file }
   }
 
-  /// One player's share of a hot-seat transcript.
-  public struct PlayerRow: Sendable, Equatable {
-    public var name: String
-    public var turns: Int
-    public var secureMoves: Int
-    public var insecureMoves: Int
-    public var ratio: String
-    public var moveCounts: [Move: Int]
-    public var repairsTried: Int
-    public var repairsReceived: Int
-    public var horsemenTotal: Int { moveCounts.filter { $0.key.isHorseman }.reduce(0) { $0 + $1.value } }
-  }
+  /// One player's share of a hot-seat transcript: the debrief's own figures, named for the report.
+  public typealias PlayerRow = Debrief.PlayerStats
 
   /// A line that moved the partner's arousal.
   public struct Moment: Sendable, Equatable {
@@ -259,8 +249,9 @@ public struct GroupReport: Sendable, Equatable {
     _ transcript: Transcript, options: ReportOptions, anonymizer: Anonymizer
   ) -> (Session, [RepairLine]) {
     let header = transcript.header
-    let debrief = transcript.debrief()
-    let exchanges = transcript.exchanges
+    let conversation = transcript.conversation
+    let debrief = transcript.debrief(of: conversation)
+    let exchanges = conversation.exchanges
     let file = anonymizer.scrub(transcript.fileName)
     let show = { (name: String) in anonymizer.isActive ? anonymizer.alias(for: name) : name }
 
@@ -277,24 +268,19 @@ public struct GroupReport: Sendable, Equatable {
       player.lowercased() == Anonymizer.defaultPlayer ? name ?? "you" : show(player)
     }
 
-    var repairs: [RepairLine] = []
-    for exchange in exchanges where !exchange.reply.safety {
-      let repaired = exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
-      let change = exchange.reply.after.arousal - exchange.reply.before.arousal
-      guard repaired, change < 0 else { continue }
-      repairs.append(
-        RepairLine(
-          text: anonymizer.scrub(exchange.text), who: speaker(exchange.player), file: file,
-          scenario: header?.scenario, style: header?.style, turn: exchange.turn, change: change))
+    let repairs = debrief.receivedRepairs.map {
+      RepairLine(
+        text: anonymizer.scrub($0.text), who: speaker($0.player), file: file,
+        scenario: header?.scenario, style: header?.style, turn: $0.turn, change: $0.change)
     }
 
     let byPlayer: [PlayerRow] =
       debrief.byPlayer.count > 1
       ? debrief.byPlayer.map {
-        PlayerRow(
-          name: speaker($0.name), turns: $0.turns, secureMoves: $0.secureMoves, insecureMoves: $0.insecureMoves,
-          ratio: $0.ratio, moveCounts: $0.moveCounts, repairsTried: $0.repairsTried,
-          repairsReceived: $0.repairsReceived)
+        var row = $0
+        row.name = speaker($0.name)
+        row.best = nil  // the report quotes the transcript's best moment, not each player's
+        return row
       } : []
 
     let located = { (issue: TranscriptIssue) -> String in

@@ -20,8 +20,9 @@ public struct Debrief: Sendable, Equatable {
   public var horsemen: [Move: Int]
   /// Repair and responsibility moves the user made.
   public var repairsTried: Int
-  /// Those that lowered the partner's arousal.
-  public var repairsReceived: Int
+  /// Those that lowered the partner's arousal, in order, with who said them.
+  public var receivedRepairs: [Moment]
+  public var repairsReceived: Int { receivedRepairs.count }
   public var best: Moment?
   public var worst: Moment?
   /// The partner's arousal after the opening and after each reply.
@@ -52,6 +53,7 @@ public struct Debrief: Sendable, Equatable {
     public var best: Moment?
 
     public var ratio: String { Debrief.ratio(secureMoves, insecureMoves) }
+    public var horsemenTotal: Int { moveCounts.filter { $0.key.isHorseman }.reduce(0) { $0 + $1.value } }
   }
 
   /// - Parameter players: the roster of a hot seat, in order: each gets a row in `byPlayer`,
@@ -64,7 +66,7 @@ public struct Debrief: Sendable, Equatable {
     turns = exchanges.count
     var counts: [Move: Int] = [:]
     var tried = 0
-    var received = 0
+    var received: [Moment] = []
     var best: Moment?
     var worst: Moment?
     var path = [openingArousal]
@@ -96,19 +98,19 @@ public struct Debrief: Sendable, Equatable {
         }
       }
       let change = exchange.reply.after.arousal - exchange.reply.before.arousal
+      let moment = Moment(
+        turn: exchange.turn, player: exchange.player, text: exchange.text, change: change)
       let repaired =
         exchange.annotation.contains(.repair) || exchange.annotation.contains(.responsibility)
       if repaired {
         tried += 1
         players[playerIndex].repairsTried += 1
         if change < 0 {
-          received += 1
+          received.append(moment)
           players[playerIndex].repairsReceived += 1
         }
       }
       if !exchange.reply.safety {
-        let moment = Moment(
-          turn: exchange.turn, player: exchange.player, text: exchange.text, change: change)
         if change < 0, change < (best?.change ?? 0) { best = moment }
         if change < 0, change < (players[playerIndex].best?.change ?? 0) {
           players[playerIndex].best = moment
@@ -123,7 +125,7 @@ public struct Debrief: Sendable, Equatable {
     insecureMoves = counts.filter { !$0.key.isSecure }.reduce(0) { $0 + $1.value }
     horsemen = counts.filter { $0.key.isHorseman }
     repairsTried = tried
-    repairsReceived = received
+    receivedRepairs = received
     self.best = best
     self.worst = worst
     arousalPath = path

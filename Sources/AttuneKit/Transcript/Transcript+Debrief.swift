@@ -1,19 +1,23 @@
+/// The exchanges that stood at the end of a chat, as its own debrief saw them.
+public struct Conversation: Sendable, Equatable {
+  /// Each user line with the partner's answer and the meters before and after it, undone turns
+  /// taken out.
+  public var exchanges: [ExchangeRecord]
+  /// The partner's arousal after the opening line (the first point of the arousal path).
+  public var openingArousal: Int
+}
+
 extension Transcript {
-  /// The exchanges that stood at the end, as the chat's own debrief saw them: each user line
-  /// with the partner's answer and the meters before and after it, undone turns taken out.
+  /// The exchanges that stood at the end (see `conversation`).
   public var exchanges: [ExchangeRecord] {
     conversation.exchanges
   }
 
-  /// The partner's arousal after the opening line (the first point of the arousal path).
-  public var openingArousal: Int {
-    conversation.openingArousal
-  }
-
   /// The debrief, rebuilt from the events alone (so it works for a transcript cut short too).
-  /// Needs met come from the end line, which is the only place they are saved.
-  public func debrief() -> Debrief {
-    let conversation = conversation
+  /// Needs met come from the end line, which is the only place they are saved. Pass the
+  /// conversation when it is already at hand, so the events are not walked twice.
+  public func debrief(of conversation: Conversation? = nil) -> Debrief {
+    let conversation = conversation ?? self.conversation
     let end = end
     return Debrief(
       outcome: end?.outcome, exchanges: conversation.exchanges,
@@ -21,7 +25,8 @@ extension Transcript {
       needsUnmet: end?.needsUnmet ?? [], players: header?.players ?? [])
   }
 
-  private var conversation: (exchanges: [ExchangeRecord], openingArousal: Int) {
+  /// The chat as it stood at the end: the events walked once, `/undo` applied.
+  public var conversation: Conversation {
     var current: Meters?
     var opening: Int?
     var pending: (line: SavedUserLine, before: Meters?)?
@@ -60,7 +65,9 @@ extension Transcript {
         break
       }
     }
-    return (done.map(\.record), opening ?? done.first?.record.reply.before.arousal ?? 0)
+    return Conversation(
+      exchanges: done.map(\.record),
+      openingArousal: opening ?? done.first?.record.reply.before.arousal ?? 0)
   }
 
   private static let unknownMeters = Meters(arousal: 0, trust: 0, band: .calm)

@@ -264,10 +264,11 @@ extension TranscriptPlayback {
   /// Replays the saved chat into `session` up to (not including) `turn`, and checks that today's
   /// engine answered the replayed turns as the saved chat did.
   public func resume(_ session: ChatSession, at turn: Int) -> Resumed {
-    let continuing = turn > transcript.exchanges.count
+    let saved = transcript.exchanges
+    let continuing = turn > saved.count
     let replayed = feed(session, beforeTurn: continuing ? nil : turn)
     var divergence: VerifyResult.Difference?
-    for (saved, now) in zip(transcript.exchanges, session.exchanges) where saved.reply.text != now.reply.text {
+    for (saved, now) in zip(saved, session.exchanges) where saved.reply.text != now.reply.text {
       divergence = .init(line: 0, turn: saved.turn, saved: saved.reply.text, now: now.reply.text, field: "text")
       break
     }
