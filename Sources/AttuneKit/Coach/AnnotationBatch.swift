@@ -14,6 +14,10 @@ public struct AnnotationBatch: Sendable {
     case text
     /// The normalised tokens the rules see, for rule authors (`|` between sentences).
     case tokens
+    /// The rules' own reading before the backup model, for training it: the ids of the rules
+    /// that fired and were kept, then the moves a rule matched but its conditions cancelled
+    /// (`rule,rule<TAB>move,move`).
+    case rules
   }
 
   public let coach: Coach
@@ -54,6 +58,12 @@ public struct AnnotationBatch: Sendable {
         out.append(UInt8(ascii: "\n"))
         continue
       }
+      if format == .rules {
+        let reading = coach.ruleReading(line)
+        out.append(contentsOf: (reading.rules.joined(separator: ",") + "\t" + reading.cancelled.map(\.rawValue).sorted().joined(separator: ",")).utf8)
+        out.append(UInt8(ascii: "\n"))
+        continue
+      }
       let annotation = coach.annotate(line)
       switch format {
       case .jsonl:
@@ -64,7 +74,7 @@ public struct AnnotationBatch: Sendable {
         out.append(contentsOf: AnnotationFormatter.tsvLine(annotation).utf8)
       case .text:
         out.append(contentsOf: AnnotationFormatter.text(annotation, style: style).utf8)
-      case .tokens:
+      case .tokens, .rules:
         break
       }
       out.append(UInt8(ascii: "\n"))

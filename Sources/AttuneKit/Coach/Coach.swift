@@ -47,6 +47,16 @@ public struct Coach: Sendable {
     return keptHits(tokens).map { match(for: $0, text: text, tokens: tokens) }
   }
 
+  /// The rules' reading of a reply before the backup model: the ids of the rules kept (the first
+  /// of each move, as `annotate(_:)` keeps them) and the moves whose rules matched but were cancelled.
+  public func ruleReading(_ text: String) -> (rules: [String], cancelled: Set<Move>) {
+    let (kept, vetoed) = evaluate(tokenizer.tokenize(text))
+    var seen = Set<Move>()
+    var ids: [String] = []
+    for hit in kept where seen.insert(rules.rules[hit.rule].move).inserted { ids.append(rules.rules[hit.rule].id) }
+    return (ids, vetoed)
+  }
+
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
     let tokens = tokenizer.tokenize(text)

@@ -19,7 +19,7 @@ extension AttuneCommand {
     var files: [String] = []
 
     @Option(
-      help: "Output format: jsonl (one JSON object per line), tsv (text, moves, verdict), text (for people) or tokens (what the rules see).")
+      help: "Output format: jsonl (one JSON object per line), tsv (text, moves, verdict), text (for people), tokens (what the rules see) or rules (the rules kept and the moves they cancelled, before the backup model).")
     var format: AnnotationBatch.Format = .jsonl
 
     @Option(help: "Worker threads (default: one per core).")
