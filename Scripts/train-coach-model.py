@@ -1,18 +1,49 @@
 #!/usr/bin/env python3
-"""Train the coach's backup model: one logistic regression per move over normalised token n-grams.
+"""Train the coach's backup model, cross-validate it together with the rules, and choose its thresholds.
 
-The rules are the coach's first reader; this model only adds a move the rules missed when it is
-confident. Features are the tokens `attune annotate --format tokens` prints (the same normalisation
-the rules see): unigrams and bigrams within a sentence. Output: a TSV of weights the coach loads.
+The model is two layers of logistic regression over the tokens the rules see (`attune annotate
+--format tokens`): unigrams, bigrams and trigrams within a sentence, and the first and last word of
+each sentence.
+- Two side models say whether the reply holds any secure move, and any insecure move. They pool
+  every labelled reply of a side, so they read a side better than any one move's model can.
+- One model per move says which move of a side it is, and which n-gram gave it away.
 
-Usage: Scripts/train-coach-model.py OUT.tsv TRAIN.tsv... [--attune PATH] [--eval TEST.tsv]
+The coach reads with its rules first. For a side where the rules found nothing, the model adds one
+move when the side model is above its threshold: the side's most probable move that no rule
+cancelled (negated, voided), with the move's strongest n-gram as evidence.
+
+Every labelled reply gets out-of-fold scores (models trained on the other folds) and that
+combination is replayed here, so thresholds are compared on text the model never saw. Sets the
+rules were never written from (`--unseen`) are reported apart: they are the honest estimate, and
+thresholds are chosen on them. `--check` sets are scored with the model trained on the whole pool.
+
+Usage:
+  swift build -c release
+  Scripts/train-coach-model.py ../shared/coach/dev.tsv Training/coach/*.tsv \\
+      --unseen 'Training/coach/gen/*.tsv' [--search] [--check FILE.tsv...] [--out MODEL.tsv]
+Needs numpy and scipy.
 """
-import argparse, collections, json, math, os, subprocess, sys
+import argparse, collections, glob, itertools, os, shutil, subprocess, sys, tempfile
 import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
 
 MOVES = ["gentle-startup", "validation", "responsibility", "repair", "curiosity", "request", "reassurance",
          "self-soothing", "appreciation", "boundary", "criticism", "contempt", "defensiveness", "stonewalling",
          "dismissing", "withdrawal", "protest", "threat", "self-blame"]
+SECURE = set(MOVES[:10])
+M = len(MOVES)
+SIDES = ["secure", "insecure"]
+# Words too common to be the only evidence for a move (BackupModel.weakEvidence in Swift).
+COMMON = set("""i you we it is are am be the a an to and not do that this me my your so just of in on for with
+have was can will would what how why if but at really us let like about get all go ? ! . , going know want need
+feel time there no one up out back then or when he she they them his her its our their been being were""".split())
+
+
+def is_weak(feature):
+    """A feature made only of common words (and sentence edges) is no evidence on its own."""
+    return all(w in COMMON or w in ("<s>", "</s>") for w in feature.split(" "))
+
 
 def read_tsv(path):
     rows = []
@@ -24,15 +55,21 @@ def read_tsv(path):
                 continue
             cells = line.rstrip("\n").split("\t") + ["", "", ""]
             moves = {m.strip() for m in cells[col["moves"]].split(",") if m.strip()}
-            rows.append((cells[col["text"]], moves))
+            rows.append((cells[col["text"]], moves & set(MOVES)))
     return rows
 
-def tokens(binary, texts):
-    out = subprocess.run([binary, "annotate", "--format", "tokens"], input="".join(t.replace("\n", " ") + "\n" for t in texts).encode(),
-                         capture_output=True, check=True, env={**os.environ, "ATTUNE_COACH_RULES": ""})
+
+def run(binary, fmt, texts, rules_folder=None):
+    env = dict(os.environ)
+    if rules_folder:
+        env["ATTUNE_COACH_RULES"] = rules_folder
+    out = subprocess.run([binary, "annotate", "--format", fmt], input="".join(t.replace("\n", " ") + "\n" for t in texts).encode(),
+                         capture_output=True, check=True, env=env)
     return out.stdout.decode().split("\n")[: len(texts)]
 
+
 def features(token_line):
+    """The model's features of one reply: must match BackupModel's in Swift."""
     feats = set()
     for sentence in token_line.split(" | "):
         words = sentence.split()
@@ -40,61 +77,260 @@ def features(token_line):
             feats.add(w)
             if i + 1 < len(words):
                 feats.add(w + " " + words[i + 1])
+            if i + 2 < len(words):
+                feats.add(w + " " + words[i + 1] + " " + words[i + 2])
+        if words:
+            feats.add("<s> " + words[0])
+            feats.add(words[-1] + " </s>")
     return feats
 
-def train(X, y, l2=1.0, epochs=400, lr=1.0, balance=0.0):
+
+def train(X, Y, l2, balance):
+    """Logistic regressions, one per column of Y, fitted jointly with L-BFGS."""
     n, d = X.shape
-    w = np.zeros(d)
-    b = 0.0
-    pos = y.sum()
-    # `balance` 0: plain (calibrated) likelihood; 1: positives weigh as much as negatives in total
-    weight = np.where(y == 1, ((n - pos) / max(pos, 1)) ** balance, 1.0)
-    weight = weight / weight.mean()
-    for _ in range(epochs):
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-z))
-        g = (p - y) * weight
-        w -= lr * (X.T @ g / n + l2 * w / n)
-        b -= lr * g.mean()
-    return w, b
+    k = Y.shape[1]
+    pos = Y.sum(0)
+    weight = np.where(Y == 1, ((n - pos) / np.maximum(pos, 1)) ** balance, 1.0)
+    weight /= weight.mean(0, keepdims=True)
+    Xt = X.T.tocsr()
+
+    def f(theta):
+        W = theta[: d * k].reshape(d, k)
+        b = theta[d * k:]
+        Z = X @ W + b
+        P = 1 / (1 + np.exp(-Z))
+        loss = (weight * (np.logaddexp(0, Z) - Y * Z)).sum() + 0.5 * l2 * (W * W).sum()
+        G = weight * (P - Y)
+        return loss, np.concatenate([(Xt @ G + l2 * W).ravel(), G.sum(0)])
+
+    res = minimize(f, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return res.x[: d * k].reshape(d, k), res.x[d * k:]
+
+
+class Model:
+    """Per-move and side weights over one vocabulary of features."""
+
+    def __init__(self, feats, Y, idx, a):
+        counts = collections.Counter(f for k in idx for f in feats[k])
+        self.vocab = sorted(f for f, c in counts.items() if c >= a.min_count)
+        self.index = {f: i for i, f in enumerate(self.vocab)}
+        X = self.matrix([feats[k] for k in idx])
+        self.W, self.b = train(X, Y[idx], a.l2, a.balance)
+        S = np.stack([Y[idx, :10].max(1), Y[idx, 10:].max(1)], 1)
+        self.Ws, self.bs = train(X, S, a.side_l2, 0.0)
+        # Small weights change little and would make the shipped file (and its load) several times larger.
+        self.W[np.abs(self.W) < a.min_weight] = 0
+        self.Ws[np.abs(self.Ws) < a.min_weight] = 0
+        self.strong = np.array([not is_weak(f) for f in self.vocab])
+
+    def matrix(self, featsets):
+        ri, ci = [], []
+        for r, fs in enumerate(featsets):
+            for f in fs:
+                j = self.index.get(f)
+                if j is not None:
+                    ri.append(r)
+                    ci.append(j)
+        return sp.csr_matrix((np.ones(len(ri)), (ri, ci)), shape=(len(featsets), len(self.vocab)))
+
+    def scores(self, featsets):
+        """Per reply: move logits, side logits, and each move's strongest evidence weight."""
+        X = self.matrix(featsets)
+        Z = X @ self.W + self.b
+        S = X @ self.Ws + self.bs
+        E = np.zeros((X.shape[0], M + 2))
+        both = np.hstack([self.W, self.Ws])
+        for r in range(X.shape[0]):
+            cols = X.indices[X.indptr[r]: X.indptr[r + 1]]
+            cols = cols[self.strong[cols]]
+            if len(cols):
+                E[r] = both[cols].max(0)
+        return Z, S, E
+
+
+def combine(known, cancelled, z, s, e, thresholds, veto_side):
+    """The coach's reading: the rules' moves, plus at most one move per side the rules left empty.
+
+    `thresholds`: (secure, insecure) side logits needed when the rules found nothing, then
+    (secure, insecure) when the rules found the other side (a mixed verdict is the costlier error)."""
+    out = set(known)
+    found = [any(m in SECURE for m in known), any(m not in SECURE for m in known)]
+    for side in (0, 1):
+        members = range(0, 10) if side == 0 else range(10, M)
+        threshold = thresholds[side + 2] if found[1 - side] else thresholds[side]
+        if found[side] or s[side] <= threshold:
+            continue
+        if veto_side and any(MOVES[j] in cancelled for j in members):
+            continue
+        options = [j for j in members if MOVES[j] not in cancelled]
+        if not options:
+            continue
+        move = max(options, key=lambda j: z[j])
+        # The model needs a cue, not just priors: an n-gram beyond common words that weighs for it.
+        if max(e[move], e[M + side]) > (thresholds[4] if len(thresholds) > 4 else 0):
+            out.add(MOVES[move])
+    return out
+
+
+def verdict(moves):
+    s = any(m in SECURE for m in moves)
+    i = any(m not in SECURE for m in moves)
+    return "mixed" if s and i else "secure" if s else "insecure" if i else "neutral"
+
+
+def score(golds, preds):
+    right = unsafe = base = tp = fp = fn = 0
+    for g, p in zip(golds, preds):
+        gv, pv = verdict(g), verdict(p)
+        right += gv == pv
+        if gv in ("insecure", "mixed"):
+            base += 1
+            unsafe += pv == "secure"
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    return right / len(golds), unsafe / max(base, 1), (2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+
+
+def write_model(path, model, n, thresholds, veto_side):
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("# Backup model for the coach: logistic regression over token n-grams (Scripts/train-coach-model.py).\n")
+        out.write(f"# Trained on {n} labelled replies; {len(model.vocab)} features. Side models (`side:secure`, `side:insecure`)\n")
+        out.write("# say whether a side holds any move; a side the rules left empty gets its most probable move when the\n")
+        out.write("# side model's logit is above `<threshold>` (`<mixed-threshold>` when the rules found the other side) and an\n")
+        out.write("# n-gram beyond the `<weak-evidence>` words weighs for it. Thresholds: see the script's defaults.\n")
+        out.write("move\tfeature\tweight\n")
+        out.write("*\t<weak-evidence>\t" + " ".join(sorted(COMMON)) + "\n")
+        for side, name in enumerate(SIDES):
+            out.write(f"side:{name}\t<threshold>\t{thresholds[side]}\n")
+            out.write(f"side:{name}\t<mixed-threshold>\t{thresholds[side + 2]}\n")
+            out.write(f"side:{name}\t<bias>\t{model.bs[side]:.4f}\n")
+            for i in np.argsort(-np.abs(model.Ws[:, side])):
+                if model.Ws[i, side] == 0:
+                    break
+                out.write(f"side:{name}\t{model.vocab[i]}\t{model.Ws[i, side]:.4f}\n")
+        for j, move in enumerate(MOVES):
+            out.write(f"{move}\t<bias>\t{model.b[j]:.4f}\n")
+            for i in np.argsort(-np.abs(model.W[:, j])):
+                if model.W[i, j] == 0:
+                    break
+                out.write(f"{move}\t{model.vocab[i]}\t{model.W[i, j]:.4f}\n")
+
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("train", nargs="+")
+    ap.add_argument("--unseen", nargs="*", default=[], help="sets the rules were not written from (globs)")
+    ap.add_argument("--check", nargs="*", default=[], help="scored with the model trained on the whole pool, never trained on")
     ap.add_argument("--attune", default=".build/release/attune")
-    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--l2", type=float, default=2.0)
+    ap.add_argument("--side-l2", type=float, default=2.0)
     ap.add_argument("--balance", type=float, default=0.5)
+    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--min-weight", type=float, default=0.1, help="weights smaller than this are dropped")
+    # The shipped thresholds (session 3). The search's pick on unseen text was (2.5, -0.5, 2.5, -0.5):
+    # false reassurance 0.034 instead of 0.086 at the same accuracy, but an insecure side that low
+    # flags a reply with nothing in it ("🙂") and marks published repair phrases ("One thing I admire
+    # about you is your patience.") mixed, so the insecure side needs 1.0 alone and 1.5 beside a
+    # secure move: the highest logit among the 43 published repair phrases the tests hold is 1.04.
+    ap.add_argument("--secure", type=float, default=2.5, help="secure side threshold (logit)")
+    ap.add_argument("--insecure", type=float, default=1.0, help="insecure side threshold (logit)")
+    ap.add_argument("--secure-mixed", type=float, default=2.5, help="secure side threshold when the rules found an insecure move")
+    ap.add_argument("--insecure-mixed", type=float, default=1.5, help="insecure side threshold when the rules found a secure move")
+    ap.add_argument("--veto-side", action="store_true", help="a move a rule cancelled keeps its whole side out")
+    ap.add_argument("--search", action="store_true", help="choose the thresholds on the unseen sets' out-of-fold scores")
+    ap.add_argument("--out", help="write the model trained on the whole pool here")
     a = ap.parse_args()
-    rows, seen = [], set()
-    for path in a.train:
+
+    rows, source, seen = [], [], set()
+    unseen_paths = {p for g in a.unseen for p in glob.glob(g)}
+    for path in list(a.train) + sorted(unseen_paths):
         for text, moves in read_tsv(path):
             if text not in seen:
                 seen.add(text)
                 rows.append((text, moves))
-    toks = tokens(a.attune, [t for t, _ in rows])
-    feats = [features(t) for t in toks]
-    counts = collections.Counter(f for fs in feats for f in fs)
-    vocab = sorted(f for f, c in counts.items() if c >= a.min_count)
-    index = {f: i for i, f in enumerate(vocab)}
-    X = np.zeros((len(rows), len(vocab)))
-    for r, fs in enumerate(feats):
-        for f in fs:
-            if f in index:
-                X[r, index[f]] = 1.0
-    with open(a.out, "w", encoding="utf-8") as out:
-        out.write(f"# Backup model for the coach: logistic regression per move over token n-grams.\n")
-        out.write(f"# Trained by Scripts/train-coach-model.py on {len(rows)} labelled replies; {len(vocab)} features.\n")
-        out.write("move\tfeature\tweight\n")
-        for move in MOVES:
-            y = np.array([1.0 if move in m else 0.0 for _, m in rows])
-            w, b = train(X, y, l2=a.l2, balance=a.balance)
-            out.write(f"{move}\t<bias>\t{b:.4f}\n")
-            for i in np.argsort(-np.abs(w)):
-                if abs(w[i]) < 0.05:
-                    break
-                out.write(f"{move}\t{vocab[i]}\t{w[i]:.4f}\n")
-    print(f"{len(rows)} replies, {len(vocab)} features -> {a.out}", file=sys.stderr)
+                source.append("unseen" if path in unseen_paths else "seen")
+    checks = [(p, read_tsv(p)) for g in a.check for p in sorted(glob.glob(g))]
 
-main()
+    # The rules alone: a copy of the rule folder without the model.
+    folder = tempfile.mkdtemp()
+    here = os.path.dirname(os.path.abspath(__file__))
+    resources = os.path.join(here, "..", "Sources", "AttuneKit", "Resources", "coach")
+    for name in os.listdir(resources):
+        if name.endswith(".yaml"):
+            shutil.copy(os.path.join(resources, name), folder)
+    texts = [t for t, _ in rows] + [t for _, r in checks for t, _ in r]
+    feats = [features(t) for t in run(a.attune, "tokens", texts)]
+    readings = []
+    for line in run(a.attune, "rules", texts, folder):
+        kept, _, cancelled = line.partition("\t")
+        readings.append(({k.split(".")[0] for k in kept.split(",") if k}, {m for m in cancelled.split(",") if m}))
+    shutil.rmtree(folder)
+
+    n = len(rows)
+    Y = np.array([[1.0 if m in moves else 0.0 for m in MOVES] for _, moves in rows])
+    golds = [moves for _, moves in rows]
+    fold = np.random.default_rng(7).integers(0, a.folds, n)
+    Z, S, E = np.zeros((n, M)), np.zeros((n, 2)), np.zeros((n, M + 2))
+    for k in range(a.folds):
+        model = Model(feats, Y, np.where(fold != k)[0], a)
+        test = np.where(fold == k)[0]
+        Z[test], S[test], E[test] = model.scores([feats[i] for i in test])
+        print(f"fold {k + 1}/{a.folds}", file=sys.stderr)
+
+    def evaluate(thresholds, which):
+        idx = [i for i in range(n) if source[i] == which]
+        preds = [combine(readings[i][0], readings[i][1], Z[i], S[i], E[i], thresholds, a.veto_side) for i in idx]
+        return score([golds[i] for i in idx], preds)
+
+    def show(label, thresholds):
+        parts = [f"{w} %.3f/%.3f/%.3f" % evaluate(thresholds, w) for w in ("seen", "unseen") if w in source]
+        print(f"{label} thresholds secure {thresholds[0]} insecure {thresholds[1]}, "
+              f"beside the other side {thresholds[2]} {thresholds[3]}: " + "  ".join(parts))
+
+    counts = collections.Counter(source)
+    print(f"{n} replies ({counts['seen']} the rules were written from, {counts['unseen']} unseen); "
+          "figures are verdict accuracy / false reassurance / move micro-F1, out of fold")
+    for which in ("seen", "unseen"):
+        idx = [i for i in range(n) if source[i] == which]
+        if idx:
+            print(f"rules alone on {which}: %.3f/%.3f/%.3f" % score([golds[i] for i in idx], [readings[i][0] for i in idx]))
+    thresholds = (a.secure, a.insecure, a.secure_mixed, a.insecure_mixed)
+    show("given", thresholds)
+    if a.search:
+        # Accuracy, with false reassurance above the bar's 0.03 costing double, and a little move F1.
+        which = "unseen" if "unseen" in source else "seen"
+        objective = lambda t: (lambda r: r[0] - 2 * max(0, r[1] - 0.03) + 0.25 * r[2])(evaluate(t, which))
+        grid = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+        # Alone and beside the other side are nearly separable: the first two, then each of the others.
+        alone = max(itertools.product(grid, grid), key=lambda t: objective(t + (t[0], t[1])))
+        secure_mixed = max(grid, key=lambda v: objective(alone + (v, alone[1])))
+        insecure_mixed = max(grid, key=lambda v: objective(alone + (secure_mixed, v)))
+        thresholds = alone + (secure_mixed, insecure_mixed)
+        if os.environ.get("SHOW_GRID"):
+            for ia, im, ev in itertools.product([-0.5, 0.0, 0.5, 1.0], [0.5, 1.0, 1.5, 2.0], [0.0, 0.5, 1.0]):
+                print("  insecure alone %4.1f beside secure %4.1f min-evidence %.1f: %.3f/%.3f/%.3f"
+                      % ((ia, im, ev) + evaluate((alone[0], ia, secure_mixed, im, ev), which)))
+        show("best", thresholds)
+
+    if checks or a.out:
+        model = Model(feats, Y, np.arange(n), a)
+        offset = n
+        for path, crow in checks:
+            idx = list(range(offset, offset + len(crow)))
+            offset += len(crow)
+            z, s, e = model.scores([feats[i] for i in idx])
+            preds = [combine(readings[i][0], readings[i][1], z[r], s[r], e[r], thresholds, a.veto_side) for r, i in enumerate(idx)]
+            golds_c = [m for _, m in crow]
+            print(f"check {os.path.basename(path)}: %.3f/%.3f/%.3f" % score(golds_c, preds)
+                  + " (rules alone %.3f/%.3f/%.3f)" % score(golds_c, [readings[i][0] for i in idx]))
+        if a.out:
+            if a.veto_side:
+                sys.exit("--veto-side is for comparison only: the coach does not read it")
+            write_model(a.out, model, n, thresholds, a.veto_side)
+            print(f"{n} replies, {len(model.vocab)} features -> {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,71 +1,98 @@
 import Foundation
 
-/// The coach's second reader: a logistic regression per move over token n-grams, trained on
-/// labelled replies by `Scripts/train-coach-model.py` and shipped as a TSV of weights.
+/// The coach's second reader: logistic regressions over token n-grams, trained on labelled replies
+/// by `Scripts/train-coach-model.py` and shipped as a TSV of weights.
 ///
-/// The rules read first. The model only adds a move the rules did not find, when it is confident
-/// (above the move's threshold), and names itself as the rule (`criticism.backup-model`) with the
-/// n-gram that weighed most as the evidence.
+/// Features are the normalised tokens the rules see: words, pairs and triples of words within a
+/// sentence, and each sentence's first and last word. Two kinds of model read them:
+/// - a *side* model for each side (`side:secure`, `side:insecure`) says whether the reply holds
+///   any move of that side; it pools every labelled reply of the side, so it reads a side better
+///   than any single move's model;
+/// - a model per move says which move of the side it is, and which n-gram gave it away.
+///
+/// The rules read first. For a side where they found nothing, the model adds one move when the side
+/// model's logit is above that side's threshold: the side's most probable move that no rule
+/// cancelled (negated, voided). It names itself as the rule (`criticism.backup-model`), with the
+/// n-gram that weighed most for the move as the evidence.
 public struct BackupModel: Sendable {
   /// Rule id suffix for moves the model adds.
   public static let ruleSuffix = "backup-model"
+
+  private static let moves = Move.allCases
+  private static let moveCount = Move.allCases.count
+  /// Weight columns: one per move, then the secure and the insecure side.
+  private static let columnCount = moveCount + 2
+  private static let sentenceStart = "<s>"
+  private static let sentenceEnd = "</s>"
 
   private var unigramIDs: [String: Int32] = [:]
   /// The unigram feature of each word of the rule book's vocabulary (-1: none), so a token's
   /// feature is an array lookup by its id rather than a string hash.
   private var unigramByVocabulary: [Int32] = []
   private var bigramIDs: [UInt64: Int32] = [:]
-  /// Feature-major weights: `weights[feature * moveCount + move]`.
+  private var trigramIDs: [UInt64: Int32] = [:]
+  /// Feature-major weights: `weights[feature * columnCount + column]`.
   private var weights: [Float] = []
   private var bias: [Float]
-  private var thresholds: [Float]
-  /// The probability a move needs when the rules found only moves of the other side.
-  private var mixedThreshold: Float = 0.9
-  /// The weight the strongest n-gram for a move must reach: the model needs a cue, not just priors.
-  private var minimumEvidence: Float = 0
+  /// Per side (secure, insecure): the logit its side model must exceed when the rules found nothing.
+  private var sideThresholds: [Float] = [.infinity, .infinity]
+  /// Per side: the logit needed when the rules found the other side (a wrong mixed verdict costs more).
+  private var mixedThresholds: [Float] = [.infinity, .infinity]
+  /// Features made only of common words ("if", "and you"): no evidence on their own.
+  private var weakEvidence = Set<Int32>()
   private(set) var featureCount: Int32 = 0
-  private static let moves = Move.allCases
-  private static let moveCount = Move.allCases.count
 
   /// An empty model that never adds a move.
   public init() {
-    bias = Array(repeating: -100, count: Self.moveCount)
-    thresholds = Array(repeating: 1, count: Self.moveCount)
+    bias = Array(repeating: -100, count: Self.columnCount)
   }
 
-  /// Parses `move<TAB>feature<TAB>weight` lines; `<bias>` and `<threshold>` are special features.
+  /// Parses `column<TAB>feature<TAB>weight` lines, where a column is a move id or `side:secure`,
+  /// `side:insecure`; `<bias>` and `<threshold>` are special features, and the row
+  /// `*<TAB><weak-evidence><TAB>word word ...` lists words that are no evidence alone.
   public init(tsv: String, path: String = "backup-model.tsv") throws {
     self.init()
-    thresholds = Array(repeating: 0.9, count: Self.moveCount)
-    bias = Array(repeating: 0, count: Self.moveCount)
+    bias = Array(repeating: 0, count: Self.columnCount)
     var pending: [(Int32, Int, Float)] = []
-    pending.reserveCapacity(32_768)
+    pending.reserveCapacity(65_536)
     var lineNumber = 0
-    let moveByID = Dictionary(uniqueKeysWithValues: Self.moves.enumerated().map { ($1.rawValue, $0) })
+    var columnByName = Dictionary(uniqueKeysWithValues: Self.moves.enumerated().map { ($1.rawValue, $0) })
+    columnByName["side:secure"] = Self.moveCount
+    columnByName["side:insecure"] = Self.moveCount + 1
+    var weakWords: [Substring] = []
+    var featureWords: [Int32: String] = [:]
     for line in tsv.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       guard let first = line.first, first != UInt8(ascii: "#") else { continue }
       let cells = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-      let moveName = String(decoding: cells[0], as: UTF8.self)
-      if moveName == "move" { continue }
+      let columnName = String(decoding: cells[0], as: UTF8.self)
+      if columnName == "move" { continue }
       let feature = cells.count == 3 ? String(decoding: cells[1], as: UTF8.self) : ""
-      let weight = cells.count == 3 ? Float(String(decoding: cells[2], as: UTF8.self)) : nil
-      let moveIndex = moveByID[moveName] ?? Move(id: moveName).flatMap { moveByID[$0.rawValue] }
-      switch (moveName, feature, weight, moveIndex) {
-      // Parameters of the whole model sit on a `*` row.
-      case ("*", "<mixed-threshold>", let weight?, _): mixedThreshold = weight
-      case ("*", "<min-evidence>", let weight?, _): minimumEvidence = weight
-      case (_, "<bias>", let weight?, let move?): bias[move] = weight
-      case (_, "<threshold>", let weight?, let move?): thresholds[move] = weight
-      case (_, _, let weight?, let move?) where !feature.hasPrefix("<"): pending.append((intern(feature), move, weight))
+      let value = cells.count == 3 ? String(decoding: cells[2], as: UTF8.self) : ""
+      let weight = Float(value)
+      let column = columnByName[columnName] ?? Move(id: columnName).flatMap { columnByName[$0.rawValue] }
+      switch (columnName, feature, weight, column) {
+      case ("*", "<weak-evidence>", _, _): weakWords.append(contentsOf: value.split(separator: " "))
+      case (_, "<bias>", let weight?, let column?): bias[column] = weight
+      case (_, "<threshold>", let weight?, let column?) where column >= Self.moveCount:
+        sideThresholds[column - Self.moveCount] = weight
+      case (_, "<mixed-threshold>", let weight?, let column?) where column >= Self.moveCount:
+        mixedThresholds[column - Self.moveCount] = weight
+      case (_, _, let weight?, let column?) where !feature.isEmpty && !feature.hasSuffix("threshold>"):
+        let id = intern(feature)
+        pending.append((id, column, weight))
+        featureWords[id] = feature
       default:
         throw RuleBookError.invalid(
           path: "\(path):\(lineNumber)",
-          reason: "expected `move<TAB>feature<TAB>weight` (or `*<TAB><mixed-threshold>|<min-evidence><TAB>value`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
+          reason: "expected `column<TAB>feature<TAB>weight` with a move id or side:secure|side:insecure as the column "
+            + "(or `*<TAB><weak-evidence><TAB>words`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
       }
     }
-    weights = Array(repeating: 0, count: Int(featureCount) * Self.moveCount)
-    for (feature, move, weight) in pending { weights[Int(feature) * Self.moveCount + move] = weight }
+    let weak = Set(weakWords.map(String.init) + [Self.sentenceStart, Self.sentenceEnd])
+    weakEvidence = Set(featureWords.filter { $0.value.split(separator: " ").allSatisfy { weak.contains(String($0)) } }.keys)
+    weights = Array(repeating: 0, count: Int(featureCount) * Self.columnCount)
+    for (feature, column, weight) in pending { weights[Int(feature) * Self.columnCount + column] = weight }
   }
 
   /// Loads the model file, or an empty model when there is none.
@@ -89,6 +116,8 @@ public struct BackupModel: Sendable {
     }
   }
 
+  // MARK: - Features
+
   @inline(__always)
   private func unigramID(_ token: Token) -> Int32? {
     if token.id >= 0 && Int(token.id) < unigramByVocabulary.count {
@@ -99,16 +128,21 @@ public struct BackupModel: Sendable {
   }
 
   private mutating func intern(_ feature: String) -> Int32 {
-    let parts = feature.split(separator: " ")
-    if parts.count == 2 {
-      let key = bigramKey(unigram(String(parts[0])), unigram(String(parts[1])))
+    let parts = feature.split(separator: " ").map { unigram(String($0)) }
+    switch parts.count {
+    case 2:
+      let key = Self.key(parts[0], parts[1])
       if let id = bigramIDs[key] { return id }
-      let id = featureCount
-      featureCount += 1
-      bigramIDs[key] = id
-      return id
+      bigramIDs[key] = featureCount
+    case 3:
+      let key = Self.key(parts[0], parts[1], parts[2])
+      if let id = trigramIDs[key] { return id }
+      trigramIDs[key] = featureCount
+    default:
+      return unigram(feature)
     }
-    return unigram(feature)
+    featureCount += 1
+    return featureCount - 1
   }
 
   private mutating func unigram(_ word: String) -> Int32 {
@@ -119,77 +153,116 @@ public struct BackupModel: Sendable {
     return id
   }
 
-  private func bigramKey(_ a: Int32, _ b: Int32) -> UInt64 {
+  private static func key(_ a: Int32, _ b: Int32) -> UInt64 {
     UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
   }
 
-  /// A move the model is confident of, with the tokens of the n-gram that weighed most for it.
+  /// Three feature ids (each below 2^21) in one key.
+  private static func key(_ a: Int32, _ b: Int32, _ c: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: a)) << 42 | UInt64(UInt32(bitPattern: b)) << 21 | UInt64(UInt32(bitPattern: c))
+  }
+
+  /// A feature present in a reply, with the tokens that carry it.
+  private struct Present {
+    var feature: Int32
+    var tokens: Range<Int>
+  }
+
+  /// Every feature of the reply, each once: words, pairs and triples within a sentence, and the
+  /// sentence's first and last word (`<s> word`, `word </s>`).
+  private func presentFeatures(in tokens: [Token]) -> [Present] {
+    var present: [Present] = []
+    present.reserveCapacity(tokens.count * 3)
+    var seen = [UInt64](repeating: 0, count: (Int(featureCount) + 63) / 64)
+    func add(_ feature: Int32?, _ range: Range<Int>) {
+      guard let feature else { return }
+      let word = Int(feature) >> 6
+      let bit = UInt64(1) << UInt64(Int(feature) & 63)
+      if seen[word] & bit != 0 { return }
+      seen[word] |= bit
+      present.append(Present(feature: feature, tokens: range))
+    }
+    let start = unigramIDs[Self.sentenceStart]
+    let end = unigramIDs[Self.sentenceEnd]
+    // Unigram ids of the current sentence's tokens so far (nil: a word the model never saw).
+    var sentence: [Int32?] = []
+    var sentenceFirst = 0
+    for index in 0...tokens.count {
+      if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
+        if let last = sentence.last, let last, let end {
+          add(bigramIDs[Self.key(last, end)], index - 1..<index)
+        }
+        if index == tokens.count { break }
+        sentence.removeAll(keepingCapacity: true)
+        sentenceFirst = index
+      }
+      let id = unigramID(tokens[index])
+      add(id, index..<index + 1)
+      if let id {
+        if sentence.isEmpty, let start { add(bigramIDs[Self.key(start, id)], index..<index + 1) }
+        if let previous = sentence.last, let previous {
+          add(bigramIDs[Self.key(previous, id)], index - 1..<index + 1)
+          if sentence.count >= 2, let before = sentence[sentence.count - 2] {
+            add(trigramIDs[Self.key(before, previous, id)], index - 2..<index + 1)
+          }
+        }
+      }
+      sentence.append(id)
+    }
+    return present
+  }
+
+  // MARK: - Reading
+
+  /// A move the model adds, with the tokens of the n-gram that weighed most for it.
   struct Finding {
     var move: Move
+    /// The side model's probability that the reply holds a move of this side.
     var probability: Float
     var tokenRange: Range<Int>
   }
 
-  /// What the model adds to the rules' reading: at most one secure and one insecure move, each the
-  /// most probable above its threshold. A side the rules already found gets nothing; a move a rule
-  /// matched and then cancelled (negated, voided) is never added; and a move of the other side than
-  /// the rules found must clear `mixedThreshold`, because a wrongly mixed verdict is the usual error.
-  func findings(in tokens: [Token], found known: Set<Move>, vetoed: Set<Move> = []) -> [Finding] {
-    let hasSecure = known.contains { $0.isSecure }
-    let hasInsecure = known.contains { !$0.isSecure }
-    if hasSecure && hasInsecure { return [] }
-    var best: [Bool: Finding] = [:]
-    for finding in candidates(in: tokens, excluding: known.union(vetoed)) {
-      let secure = finding.move.isSecure
-      if secure ? hasSecure : hasInsecure { continue }
-      if (hasSecure || hasInsecure) && finding.probability < mixedThreshold { continue }
-      if finding.probability > best[secure]?.probability ?? 0 { best[secure] = finding }
-    }
-    return best.values.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
-  }
-
-  /// Every move above its threshold, among those not in `known`.
-  func candidates(in tokens: [Token], excluding known: Set<Move>) -> [Finding] {
-    guard featureCount > 0, !tokens.isEmpty else { return [] }
-    // Features present, each once, with the tokens that carry it.
-    var present: [(feature: Int32, range: Range<Int>)] = []
-    // Features already counted, one bit each.
-    var seen = [UInt64](repeating: 0, count: (Int(featureCount) + 63) / 64)
-    func firstTime(_ feature: Int32) -> Bool {
-      let word = Int(feature) >> 6
-      let bit = UInt64(1) << UInt64(Int(feature) & 63)
-      if seen[word] & bit != 0 { return false }
-      seen[word] |= bit
-      return true
-    }
-    var previous: Int32?
-    var previousSentence: Int32 = -1
-    for (index, token) in tokens.enumerated() {
-      let id = unigramID(token)
-      if let id, firstTime(id) { present.append((id, index..<index + 1)) }
-      if let id, let previous, previousSentence == token.sentence,
-        let bigram = bigramIDs[bigramKey(previous, id)], firstTime(bigram)
-      {
-        present.append((bigram, index - 1..<index + 1))
+  /// What the model adds to the rules' reading: for each side the rules left empty, when the side
+  /// model is above its threshold (a higher one when the rules found the other side), the side's
+  /// most probable move that no rule cancelled, if an n-gram beyond common words weighs for it. A side
+  /// whose evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
+  /// *lazy*") gets nothing: the rules read those words and decided.
+  func findings(in tokens: [Token], found known: Set<Move>, cancelled: [CancelledMatch] = []) -> [Finding] {
+    let vetoed = Set(cancelled.map(\.move))
+    let hasSide = [known.contains { $0.isSecure }, known.contains { !$0.isSecure }]
+    guard featureCount > 0, !tokens.isEmpty, !(hasSide[0] && hasSide[1]) else { return [] }
+    let present = presentFeatures(in: tokens)
+    var logits = bias
+    weights.withUnsafeBufferPointer { weights in
+      for item in present {
+        let row = Int(item.feature) * Self.columnCount
+        for column in 0..<Self.columnCount { logits[column] += weights[row + column] }
       }
-      previous = id
-      previousSentence = token.sentence
-      if id == nil { previous = nil }
     }
     var findings: [Finding] = []
-    for (moveIndex, move) in Self.moves.enumerated() where !known.contains(move) {
-      var z = bias[moveIndex]
-      var best: (weight: Float, range: Range<Int>)?
-      for (feature, range) in present {
-        let weight = weights[Int(feature) * Self.moveCount + moveIndex]
-        z += weight
-        if weight > (best?.weight ?? 0) { best = (weight, range) }
-      }
-      let probability = 1 / (1 + exp(-z))
-      if probability > thresholds[moveIndex], let best, best.weight >= minimumEvidence {
-        findings.append(Finding(move: move, probability: probability, tokenRange: best.range))
-      }
+    for side in 0..<2 where !hasSide[side] {
+      let threshold = hasSide[1 - side] ? mixedThresholds[side] : sideThresholds[side]
+      guard logits[Self.moveCount + side] > threshold else { continue }
+      let secure = side == 0
+      let options = Self.moves.indices.filter { Self.moves[$0].isSecure == secure && !vetoed.contains(Self.moves[$0]) }
+      guard let move = options.max(by: { logits[$0] < logits[$1] }),
+        let range = strongest(present, column: move) ?? strongest(present, column: Self.moveCount + side)
+      else { continue }
+      if cancelled.contains(where: { $0.move.isSecure == secure && $0.tokens.overlaps(range) }) { continue }
+      let probability = 1 / (1 + exp(-logits[Self.moveCount + side]))
+      findings.append(Finding(move: Self.moves[move], probability: probability, tokenRange: range))
     }
-    return findings
+    return findings.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
+  }
+
+  /// The tokens of the present feature that weighs most for a column, leaving out features of
+  /// common words only; nil when none weighs for it.
+  private func strongest(_ present: [Present], column: Int) -> Range<Int>? {
+    var best: (weight: Float, tokens: Range<Int>)?
+    for item in present where !weakEvidence.contains(item.feature) {
+      let weight = weights[Int(item.feature) * Self.columnCount + column]
+      if weight > (best?.weight ?? 0) { best = (weight, item.tokens) }
+    }
+    return best?.tokens
   }
 }

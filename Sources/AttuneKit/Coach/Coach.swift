@@ -50,7 +50,8 @@ public struct Coach: Sendable {
   /// The rules' reading of a reply before the backup model: the ids of the rules kept (the first
   /// of each move, as `annotate(_:)` keeps them) and the moves whose rules matched but were cancelled.
   public func ruleReading(_ text: String) -> (rules: [String], cancelled: Set<Move>) {
-    let (kept, vetoed) = evaluate(tokenizer.tokenize(text))
+    let (kept, cancelled) = evaluate(tokenizer.tokenize(text))
+    let vetoed = Set(cancelled.map(\.move))
     var seen = Set<Move>()
     var ids: [String] = []
     for hit in kept where seen.insert(rules.rules[hit.rule].move).inserted { ids.append(rules.rules[hit.rule].id) }
@@ -62,14 +63,14 @@ public struct Coach: Sendable {
     let tokens = tokenizer.tokenize(text)
     var found: [Found] = []
     var seen = Set<Move>()
-    let (kept, vetoed) = evaluate(tokens)
+    let (kept, cancelled) = evaluate(tokens)
     for hit in kept {
       let rule = rules.rules[hit.rule]
       guard seen.insert(rule.move).inserted else { continue }
       found.append(Found(match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end, antidote: rule.antidote))
     }
     // The backup model may add what the rules missed.
-    for finding in rules.backupModel.findings(in: tokens, found: seen, vetoed: vetoed) {
+    for finding in rules.backupModel.findings(in: tokens, found: seen, cancelled: cancelled) {
       seen.insert(finding.move)
       let first = tokens[finding.tokenRange.lowerBound]
       let last = tokens[finding.tokenRange.upperBound - 1]
@@ -106,9 +107,10 @@ public struct Coach: Sendable {
     evaluate(tokens).kept
   }
 
-  /// The hits that survive every rule condition, and the moves a rule matched but its conditions
-  /// (negation, `unless`, `voided-by`, ...) cancelled: the backup model may not add those.
-  private func evaluate(_ tokens: [Token]) -> (kept: [Hit], vetoed: Set<Move>) {
+  /// The hits that survive every rule condition, and where a rule matched a move but its conditions
+  /// (negation, `unless`, `voided-by`, ...) cancelled it, for a move no kept hit found: the backup
+  /// model may not add that move, nor re-read those words as its side.
+  private func evaluate(_ tokens: [Token]) -> (kept: [Hit], cancelled: [CancelledMatch]) {
     guard !tokens.isEmpty else { return ([], []) }
     let columns = TokenColumns(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
     let hits = index.hits(in: columns)
@@ -150,10 +152,12 @@ public struct Coach: Sendable {
     }
 
     kept.sort { ($0.start, $0.rule) < ($1.start, $1.rule) }
-    var vetoed = Set<Move>()
-    for hit in hits where hit.role == .main { vetoed.insert(rules.rules[hit.rule].move) }
-    for hit in kept { vetoed.remove(rules.rules[hit.rule].move) }
-    return (kept, vetoed)
+    let keptMoves = Set(kept.map { rules.rules[$0.rule].move })
+    var cancelled: [CancelledMatch] = []
+    for hit in hits where hit.role == .main && !keptMoves.contains(rules.rules[hit.rule].move) {
+      cancelled.append(CancelledMatch(move: rules.rules[hit.rule].move, tokens: hit.start..<hit.end))
+    }
+    return (kept, cancelled)
   }
 
   // MARK: - Conditions
@@ -248,6 +252,12 @@ public struct Coach: Sendable {
 }
 
 // MARK: - Matching support
+
+/// A rule's match that its conditions cancelled ("I'm *not* saying you're lazy").
+struct CancelledMatch {
+  var move: Move
+  var tokens: Range<Int>
+}
 
 /// A pattern that matched tokens `start..<end`, for rule `rule` in role `role`.
 struct Hit {

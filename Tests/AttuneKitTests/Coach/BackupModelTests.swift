@@ -28,13 +28,25 @@ private func coach(rules: String, model: String) throws -> Coach {
 
 private let model = """
   move\tfeature\tweight
-  contempt\t<threshold>\t0.5
+  *\t<weak-evidence>\tyou
+  side:insecure\t<threshold>\t0
+  side:insecure\t<mixed-threshold>\t0
+  side:insecure\t<bias>\t-2
+  side:insecure\tclown\t3
+  side:insecure\t<s> fine\t3
+  side:secure\t<threshold>\t0
+  side:secure\t<mixed-threshold>\t0
+  side:secure\t<bias>\t-2
+  side:secure\tcheers\t3
+  side:secure\tthank you so\t3
   contempt\t<bias>\t-2
   contempt\tclown\t3
+  contempt\tyou\t5
   contempt\tyou clown\t1
-  appreciation\t<threshold>\t0.5
+  stonewalling\t<s> fine\t9
   appreciation\t<bias>\t-2
   appreciation\tcheers\t3
+  appreciation\tthank you so\t3
   """
 
 @Test func theBackupModelAddsAMoveTheRulesMissedAndNamesItself() throws {
@@ -69,8 +81,36 @@ private let model = """
   #expect(coach.annotate("You joker, you clown.").moves.map(\.rule) == ["contempt.joker"])
 }
 
+@Test func theBackupModelReadsWordTriplesAndHowASentenceStarts() throws {
+  let coach = try coach(rules: "rules: []", model: model)
+  #expect(coach.annotate("Thank you so much.").moves.map(\.move) == [.appreciation])
+  #expect(coach.annotate("Thank you, so much.").moves.isEmpty)
+  #expect(coach.annotate("Fine. Do what you want.").moves.map(\.move) == [.stonewalling])
+  #expect(coach.annotate("That is fine by me.").moves.isEmpty)
+}
+
+@Test func aCommonWordIsNeverTheBackupModelsOnlyEvidence() throws {
+  let coach = try coach(rules: "rules: []", model: model)
+  // "you" weighs most for contempt, but a common word alone shows nothing: the evidence is "clown".
+  #expect(coach.annotate("You clown.").moves.first?.evidence == "clown")
+}
+
+@Test func theBackupModelNeedsMoreThanCommonWordsToAddAMove() throws {
+  let coach = try coach(rules: "rules: []", model: model + "\nside:insecure\tyou\t9\n")
+  // The insecure side is sure, but only "you" weighs for it: no evidence, no move.
+  #expect(coach.annotate("You again.").moves.isEmpty)
+  #expect(coach.annotate("You clown.").moves.map(\.move) == [.contempt])
+}
+
+@Test func aSideTheModelIsUnsureOfGetsNothing() throws {
+  let coach = try coach(rules: "rules: []", model: model)
+  // Only "you" and bias: the insecure side model stays below its threshold.
+  #expect(coach.annotate("You again.").moves.isEmpty)
+}
+
 @Test func aBrokenModelLineNamesTheFileAndLine() {
   #expect(throws: RuleBookError.self) { try BackupModel(tsv: "move\tfeature\tweight\ncritcism\tx\t1\n", path: "m.tsv") }
+  #expect(throws: RuleBookError.self) { try BackupModel(tsv: "move\tfeature\tweight\nside:calm\tx\t1\n", path: "m.tsv") }
   do {
     _ = try BackupModel(tsv: "move\tfeature\tweight\ncriticism\tx\tlots\n", path: "m.tsv")
   } catch {
