@@ -134,22 +134,33 @@ public struct BackupModel: Sendable {
   /// most probable above its threshold. A side the rules already found gets nothing; a move a rule
   /// matched and then cancelled (negated, voided) is never added; and a move of the other side than
   /// the rules found must clear `mixedThreshold`, because a wrongly mixed verdict is the usual error.
-  func findings(in tokens: [Token], found known: Set<Move>, vetoed: Set<Move> = []) -> [Finding] {
-    let hasSecure = known.contains { $0.isSecure }
-    let hasInsecure = known.contains { !$0.isSecure }
+  func findings(in tokens: [Token], found known: MoveSet, vetoed: MoveSet = MoveSet()) -> [Finding] {
+    let hasSecure = known.hasSecure
+    let hasInsecure = known.hasInsecure
     if hasSecure && hasInsecure { return [] }
-    var best: [Bool: Finding] = [:]
+    var bestSecure: Finding?
+    var bestInsecure: Finding?
     for finding in candidates(in: tokens, excluding: known.union(vetoed)) {
       let secure = finding.move.isSecure
       if secure ? hasSecure : hasInsecure { continue }
       if (hasSecure || hasInsecure) && finding.probability < mixedThreshold { continue }
-      if finding.probability > best[secure]?.probability ?? 0 { best[secure] = finding }
+      if secure {
+        if finding.probability > bestSecure?.probability ?? 0 { bestSecure = finding }
+      } else if finding.probability > bestInsecure?.probability ?? 0 {
+        bestInsecure = finding
+      }
     }
-    return best.values.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
+    switch (bestSecure, bestInsecure) {
+    case let (secure?, insecure?):
+      return insecure.tokenRange.lowerBound < secure.tokenRange.lowerBound ? [insecure, secure] : [secure, insecure]
+    case let (secure?, nil): return [secure]
+    case let (nil, insecure?): return [insecure]
+    case (nil, nil): return []
+    }
   }
 
   /// Every move above its threshold, among those not in `known`.
-  func candidates(in tokens: [Token], excluding known: Set<Move>) -> [Finding] {
+  func candidates(in tokens: [Token], excluding known: MoveSet) -> [Finding] {
     guard featureCount > 0, !tokens.isEmpty else { return [] }
     // Features present, each once, with the tokens that carry it.
     var present: [(feature: Int32, range: Range<Int>)] = []
