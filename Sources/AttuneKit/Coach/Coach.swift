@@ -23,12 +23,20 @@ public struct Coach: Sendable {
 
   public init(rules: RuleBook) {
     self.rules = rules
-    self.index = RuleIndex(
-      rules: rules.rules, vocabularySize: rules.vocabulary.count,
-      commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }))
-    self.tokenizer = Tokenizer(
+    let tokenizer = Tokenizer(
       normalizer: rules.normalizer, vocabulary: rules.vocabulary,
       clauseWords: Set(rules.clauseWords.compactMap { rules.vocabulary[$0] }))
+    self.tokenizer = tokenizer
+    // How often each word occurs in the rules' sample replies: a stand-in for real replies.
+    var frequency = [Int](repeating: 0, count: rules.vocabulary.count)
+    for rule in rules.rules {
+      for sample in rule.samples {
+        for token in tokenizer.tokenize(sample) where token.id >= 0 { frequency[Int(token.id)] += 1 }
+      }
+    }
+    self.index = RuleIndex(
+      rules: rules.rules, vocabularySize: rules.vocabulary.count,
+      commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }), frequency: frequency)
     self.facts = rules.rules.map(RuleFacts.init)
     var wordFlags = [UInt8](repeating: 0, count: rules.vocabulary.count)
     for (ids, flag) in [

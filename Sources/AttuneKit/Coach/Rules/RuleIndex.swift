@@ -69,7 +69,9 @@ struct RuleIndex: Sendable {
   private var requirementSetCount = 0
   let ruleCount: Int
 
-  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = []) {
+  /// `frequency`: how often each token id occurs in sample text (by id; missing ids count as 0),
+  /// to choose as anchors the required steps a reply is least likely to have.
+  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = [], frequency: [Int] = []) {
     wordsPerSet = (vocabularySize + 63) / 64
     ruleCount = rules.count
     var setIndex: [Set<Int32>: Int32] = [:]
@@ -133,11 +135,17 @@ struct RuleIndex: Sendable {
               ids = ids.filter { $0 >= 0 }
               if !ids.isEmpty { candidates.append(ids) }
             }
-            // Rarest first: sets without common words before those with, then the smaller.
+            // Rarest first: sets without common words before those with, then the least frequent
+            // in sample text, then the smaller.
+            func often(_ ids: Set<Int32>) -> Int {
+              ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
+            }
             candidates.sort { a, b in
               let ac = !a.isDisjoint(with: commonWords)
               let bc = !b.isDisjoint(with: commonWords)
-              return ac != bc ? !ac : a.count < b.count
+              if ac != bc { return !ac }
+              let (af, bf) = (often(a), often(b))
+              return af != bf ? af < bf : a.count < b.count
             }
             var needed: UInt8 = 0
             if let anchor = candidates.first {
