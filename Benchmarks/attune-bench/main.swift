@@ -52,7 +52,14 @@ func corpus(lines: Int) -> [String] {
   return out
 }
 
-let lineCount = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000
+let arguments = Array(CommandLine.arguments.dropFirst())
+let lineCount = arguments.first { !$0.hasPrefix("-") }.flatMap(Int.init) ?? 200_000
+// `attune-bench --corpus [LINES]` prints the corpus instead, to check that a change leaves the
+// annotations byte-identical (`attune annotate < corpus`).
+if arguments.contains("--corpus") {
+  print(corpus(lines: lineCount).joined(separator: "\n"))
+  exit(0)
+}
 let loadTime = seconds { _ = Coach.shared }
 print("rule book load and compile: \(String(format: "%.1f", loadTime * 1000)) ms (\(Coach.shared.rules.rules.count) rules: \(Coach.shared.indexStatistics))")
 

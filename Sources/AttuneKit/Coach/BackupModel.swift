@@ -227,9 +227,9 @@ public struct BackupModel: Sendable {
   /// most probable move that no rule cancelled, if an n-gram beyond common words weighs for it. A side
   /// whose evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
   /// *lazy*") gets nothing: the rules read those words and decided.
-  func findings(in tokens: [Token], found known: Set<Move>, cancelled: [CancelledMatch] = []) -> [Finding] {
-    let vetoed = Set(cancelled.map(\.move))
-    let hasSide = [known.contains { $0.isSecure }, known.contains { !$0.isSecure }]
+  func findings(in tokens: [Token], found known: MoveSet, cancelled: [CancelledMatch] = []) -> [Finding] {
+    let vetoed = MoveSet(cancelled.map(\.move))
+    let hasSide = [known.hasSecure, known.hasInsecure]
     guard featureCount > 0, !tokens.isEmpty, !(hasSide[0] && hasSide[1]) else { return [] }
     let present = presentFeatures(in: tokens)
     var logits = bias

@@ -8,6 +8,10 @@ public struct Coach: Sendable {
   /// The compiled index's size, for benchmarks.
   public var indexStatistics: String { index.statistics }
   private let tokenizer: Tokenizer
+  /// Per rule: what judging its hits needs, kept apart so the hot path copies no `CoachRule`.
+  private let facts: [RuleFacts]
+  /// Per token id: `WordFlags` bits (negator, number word, negation barrier): an array read, no hashing.
+  private let wordFlags: [UInt8]
 
   /// The coach with the rules shipped with Attune, compiled once.
   public static let shared = Coach()
@@ -19,12 +23,63 @@ public struct Coach: Sendable {
 
   public init(rules: RuleBook) {
     self.rules = rules
-    self.index = RuleIndex(
-      rules: rules.rules, vocabularySize: rules.vocabulary.count,
-      commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }))
-    self.tokenizer = Tokenizer(
+    let tokenizer = Tokenizer(
       normalizer: rules.normalizer, vocabulary: rules.vocabulary,
       clauseWords: Set(rules.clauseWords.compactMap { rules.vocabulary[$0] }))
+    self.tokenizer = tokenizer
+    // How often each word occurs in the rules' sample replies: a stand-in for real replies.
+    var frequency = [Int](repeating: 0, count: rules.vocabulary.count)
+    for rule in rules.rules {
+      for sample in rule.samples {
+        for token in tokenizer.tokenize(sample) where token.id >= 0 { frequency[Int(token.id)] += 1 }
+      }
+    }
+    self.index = RuleIndex(
+      rules: rules.rules, vocabularySize: rules.vocabulary.count,
+      commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }), frequency: frequency)
+    self.facts = rules.rules.map(RuleFacts.init)
+    var wordFlags = [UInt8](repeating: 0, count: rules.vocabulary.count)
+    for (ids, flag) in [
+      (rules.negators, WordFlags.negator), (rules.numberWords, WordFlags.number), (rules.negationBarriers, WordFlags.barrier),
+    ] {
+      for id in ids where id >= 0 && Int(id) < wordFlags.count { wordFlags[Int(id)] |= flag }
+    }
+    self.wordFlags = wordFlags
+  }
+
+  /// The bits of `wordFlags`.
+  enum WordFlags {
+    static let negator: UInt8 = 1
+    static let number: UInt8 = 2
+    static let barrier: UInt8 = 4
+  }
+
+  /// Whether token id `id` has the `WordFlags` bit `flag` (unknown words have none).
+  @inline(__always)
+  private func word(_ id: Int32, is flag: UInt8) -> Bool {
+    id >= 0 && Int(id) < wordFlags.count && wordFlags[Int(id)] & flag != 0
+  }
+
+  /// What judging a rule's hits reads, copied out of `CoachRule` once.
+  private struct RuleFacts {
+    var move: Move
+    var voidedBy: MoveSet
+    var scope: CoachRule.Scope
+    var question: CoachRule.QuestionRequirement?
+    var negatable: Bool
+    var hasRequires: Bool
+
+    init(_ rule: CoachRule) {
+      move = rule.move
+      // A rule's own move never voids it.
+      var voidedBy = MoveSet(rule.voidedBy)
+      voidedBy.remove(rule.move)
+      self.voidedBy = voidedBy
+      scope = rule.scope
+      question = rule.question
+      negatable = rule.negatable
+      hasRequires = !rule.requires.isEmpty
+    }
   }
 
   /// Words too frequent to be a good reason to try a rule.
@@ -51,23 +106,24 @@ public struct Coach: Sendable {
   /// of each move, as `annotate(_:)` keeps them) and the moves whose rules matched but were cancelled.
   public func ruleReading(_ text: String) -> (rules: [String], cancelled: Set<Move>) {
     let (kept, cancelled) = evaluate(tokenizer.tokenize(text))
-    let vetoed = Set(cancelled.map(\.move))
-    var seen = Set<Move>()
+    var seen = MoveSet()
     var ids: [String] = []
-    for hit in kept where seen.insert(rules.rules[hit.rule].move).inserted { ids.append(rules.rules[hit.rule].id) }
-    return (ids, vetoed)
+    for hit in kept where seen.insert(facts[hit.rule].move) { ids.append(rules.rules[hit.rule].id) }
+    return (ids, Set(cancelled.map(\.move)))
   }
 
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
     let tokens = tokenizer.tokenize(text)
     var found: [Found] = []
-    var seen = Set<Move>()
+    var seen = MoveSet()
     let (kept, cancelled) = evaluate(tokens)
     for hit in kept {
-      let rule = rules.rules[hit.rule]
-      guard seen.insert(rule.move).inserted else { continue }
-      found.append(Found(match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end, antidote: rule.antidote))
+      guard seen.insert(facts[hit.rule].move) else { continue }
+      found.append(
+        Found(
+          match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end,
+          antidote: rules.rules[hit.rule].antidote))
     }
     // The backup model may add what the rules missed.
     for finding in rules.backupModel.findings(in: tokens, found: seen, cancelled: cancelled) {
@@ -76,7 +132,7 @@ public struct Coach: Sendable {
       let last = tokens[finding.tokenRange.upperBound - 1]
       let match = MoveMatch(
         move: finding.move, evidence: slice(text, from: first.utf8Start, to: last.utf8End), start: first.start,
-        end: last.end, rule: "\(finding.move.rawValue).\(BackupModel.ruleSuffix)")
+        end: last.end, rule: Coach.backupRuleIDs[finding.move.ordinal])
       found.append(Found(match: match, tokens: finding.tokenRange, antidote: nil))
     }
     found.sort { ($0.match.start, $0.match.end) < ($1.match.start, $1.match.end) }
@@ -85,6 +141,9 @@ public struct Coach: Sendable {
       text: text, verdict: Verdict(moves: moves.map(\.move)), moves: moves, signals: signals(for: seen, tokens: tokens),
       antidote: found.first { !$0.match.move.isSecure }.map { antidote(for: $0, text: text, tokens: tokens) })
   }
+
+  /// Per move (by ordinal): the rule id the backup model's findings carry (`criticism.backup-model`).
+  private static let backupRuleIDs = Move.allCases.map { "\($0.rawValue).\(BackupModel.ruleSuffix)" }
 
   /// A move found, with the tokens behind it and its rule's own antidote template.
   private struct Found {
@@ -110,54 +169,67 @@ public struct Coach: Sendable {
   /// The hits that survive every rule condition, and where a rule matched a move but its conditions
   /// (negation, `unless`, `voided-by`, ...) cancelled it, for a move no kept hit found: the backup
   /// model may not add that move, nor re-read those words as its side.
+  ///
+  /// A reply has a handful of hits, so conditions are checked by scanning them: no dictionaries or sets.
   private func evaluate(_ tokens: [Token]) -> (kept: [Hit], cancelled: [CancelledMatch]) {
     guard !tokens.isEmpty else { return ([], []) }
-    let columns = TokenColumns(tokens: tokens, negators: rules.negators, numberWords: rules.numberWords)
+    let columns = TokenColumns(tokens: tokens) { word($0, is: WordFlags.negator) } isNumberWord: { word($0, is: WordFlags.number) }
     let hits = index.hits(in: columns)
-    let context = Context(tokens: tokens)
-
-    // Auxiliary hits (unless / requires) by rule, so each check is a short scan.
-    var auxiliary: [Int: [Hit]] = [:]
-    for hit in hits where hit.role != .main { auxiliary[hit.rule, default: []].append(hit) }
+    guard !hits.isEmpty else { return ([], []) }
 
     // 1. Keep main-pattern hits whose own conditions hold.
     var candidates: [Hit] = []
     for hit in hits where hit.role == .main {
-      let rule = rules.rules[hit.rule]
+      let rule = facts[hit.rule]
       if rule.negatable, isNegated(hit, tokens: tokens) { continue }
       if let question = rule.question {
-        let asked = context.isQuestion(sentence: tokens[hit.start].sentence)
+        let asked = isQuestion(sentence: tokens[hit.start].sentence, tokens: tokens)
         if question == .required && !asked || question == .forbidden && asked { continue }
       }
-      let others = auxiliary[hit.rule] ?? []
-      if !rule.requires.isEmpty, !others.contains(where: { $0.role == .requires }) { continue }
-      if others.contains(where: { $0.role == .unless && context.sameScope(rule.scope, $0.start, hit.start) }) {
+      // Auxiliary hits (unless / requires) of the same rule.
+      if rule.hasRequires, !hits.contains(where: { $0.rule == hit.rule && $0.role == .requires }) { continue }
+      if hits.contains(where: {
+        $0.rule == hit.rule && $0.role == .unless && sameScope(rule.scope, $0.start, hit.start, tokens: tokens)
+      }) {
         continue
       }
       candidates.append(hit)
     }
 
     // 2. Drop hits voided by another move found within the rule's scope.
-    var presence = MovePresence()
-    for hit in candidates { presence.insert(rules.rules[hit.rule].move, token: tokens[hit.start]) }
     var kept: [Hit] = []
     for hit in candidates {
-      let rule = rules.rules[hit.rule]
-      if !rule.voidedBy.isEmpty,
-        rule.voidedBy.contains(where: { $0 != rule.move && presence.contains($0, scope: rule.scope, token: tokens[hit.start]) })
-      {
+      let rule = facts[hit.rule]
+      if !rule.voidedBy.isEmpty, candidates.contains(where: { other in
+        rule.voidedBy.contains(facts[other.rule].move) && sameScope(rule.scope, other.start, hit.start, tokens: tokens)
+      }) {
         continue
       }
       kept.append(hit)
     }
 
     kept.sort { ($0.start, $0.rule) < ($1.start, $1.rule) }
-    let keptMoves = Set(kept.map { rules.rules[$0.rule].move })
+    var keptMoves = MoveSet()
+    for hit in kept { keptMoves.insert(facts[hit.rule].move) }
     var cancelled: [CancelledMatch] = []
-    for hit in hits where hit.role == .main && !keptMoves.contains(rules.rules[hit.rule].move) {
-      cancelled.append(CancelledMatch(move: rules.rules[hit.rule].move, tokens: hit.start..<hit.end))
+    for hit in hits where hit.role == .main && !keptMoves.contains(facts[hit.rule].move) {
+      cancelled.append(CancelledMatch(move: facts[hit.rule].move, tokens: hit.start..<hit.end))
     }
     return (kept, cancelled)
+  }
+
+  /// Whether the sentence ends in a question mark.
+  private func isQuestion(sentence: Int32, tokens: [Token]) -> Bool {
+    tokens.contains { $0.sentence == sentence && $0.kind == .sentenceEnd && $0.text == "?" }
+  }
+
+  /// Whether tokens `a` and `b` share the scope (always, for the whole message).
+  private func sameScope(_ scope: CoachRule.Scope, _ a: Int, _ b: Int, tokens: [Token]) -> Bool {
+    switch scope {
+    case .message: return true
+    case .sentence: return tokens[a].sentence == tokens[b].sentence
+    case .clause: return tokens[a].clause == tokens[b].clause
+    }
   }
 
   // MARK: - Conditions
@@ -165,14 +237,14 @@ public struct Coach: Sendable {
   /// A negator in the same clause just before the match ("I'm not saying you're lazy").
   private func isNegated(_ hit: Hit, tokens: [Token]) -> Bool {
     let first = tokens[hit.start]
-    if rules.negators.contains(first.id) { return false }
+    if word(first.id, is: WordFlags.negator) { return false }
     var position = hit.start - 1
     var looked = 0
     while position >= 0, looked < 3 {
       let token = tokens[position]
       guard token.clause == first.clause, token.kind == .word else { return false }
-      if rules.negationBarriers.contains(token.id) { return false }
-      if rules.negators.contains(token.id) { return !isRhetorical(negatorAt: position, tokens: tokens) }
+      if word(token.id, is: WordFlags.barrier) { return false }
+      if word(token.id, is: WordFlags.negator) { return !isRhetorical(negatorAt: position, tokens: tokens) }
       position -= 1
       looked += 1
     }
@@ -197,7 +269,7 @@ public struct Coach: Sendable {
 
   // MARK: - Signals and antidotes
 
-  private func signals(for moves: Set<Move>, tokens: [Token]) -> [String] {
+  private func signals(for moves: MoveSet, tokens: [Token]) -> [String] {
     var signals: [String] = []
     for move in Move.allCases where move.isHorseman && moves.contains(move) {
       signals.append("horseman:\(move.rawValue)")
@@ -267,56 +339,6 @@ struct Hit {
   var start: Int
   var end: Int
 }
-
-/// Where each move was found: in the message, by sentence and by clause.
-private struct MovePresence {
-  private var moves = Set<Move>()
-  private var sentences = Set<Int64>()
-  private var clauses = Set<Int64>()
-
-  private static func key(_ move: Move, _ index: Int32) -> Int64 {
-    Int64(Move.allCases.firstIndex(of: move) ?? 0) << 32 | Int64(UInt32(bitPattern: index))
-  }
-
-  mutating func insert(_ move: Move, token: Token) {
-    moves.insert(move)
-    sentences.insert(Self.key(move, token.sentence))
-    clauses.insert(Self.key(move, token.clause))
-  }
-
-  func contains(_ move: Move, scope: CoachRule.Scope, token: Token) -> Bool {
-    switch scope {
-    case .message: return moves.contains(move)
-    case .sentence: return sentences.contains(Self.key(move, token.sentence))
-    case .clause: return clauses.contains(Self.key(move, token.clause))
-    }
-  }
-}
-
-private struct Context {
-  let tokens: [Token]
-  let questionSentences: Set<Int32>
-
-  init(tokens: [Token]) {
-    self.tokens = tokens
-    var questions = Set<Int32>()
-    for token in tokens where token.kind == .sentenceEnd && token.text == "?" {
-      questions.insert(token.sentence)
-    }
-    self.questionSentences = questions
-  }
-
-  func isQuestion(sentence: Int32) -> Bool { questionSentences.contains(sentence) }
-
-  func sameScope(_ scope: CoachRule.Scope, _ a: Int, _ b: Int) -> Bool {
-    switch scope {
-    case .message: return true
-    case .sentence: return tokens[a].sentence == tokens[b].sentence
-    case .clause: return tokens[a].clause == tokens[b].clause
-    }
-  }
-}
-
 
 extension String {
   /// Whether the template holds `{name}`.

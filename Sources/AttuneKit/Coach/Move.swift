@@ -68,10 +68,75 @@ public enum Move: String, CaseIterable, Sendable, Codable, Hashable, Comparable 
   }
 
   public static func < (lhs: Move, rhs: Move) -> Bool {
-    lhs.order < rhs.order
+    lhs.ordinal < rhs.ordinal
   }
 
-  private var order: Int { Move.allCases.firstIndex(of: self) ?? 0 }
+  /// The move's place in `allCases` (taxonomy order), without a search.
+  var ordinal: Int {
+    switch self {
+    case .gentleStartup: return 0
+    case .validation: return 1
+    case .responsibility: return 2
+    case .repair: return 3
+    case .curiosity: return 4
+    case .request: return 5
+    case .reassurance: return 6
+    case .selfSoothing: return 7
+    case .appreciation: return 8
+    case .boundary: return 9
+    case .criticism: return 10
+    case .contempt: return 11
+    case .defensiveness: return 12
+    case .stonewalling: return 13
+    case .dismissing: return 14
+    case .withdrawal: return 15
+    case .protest: return 16
+    case .threat: return 17
+    case .selfBlame: return 18
+    }
+  }
+}
+
+/// A set of moves as one bit per move (bit `ordinal`): the coach's per-reply bookkeeping without
+/// hashing (a `Set<Move>` hashes each move's string id) or allocation.
+struct MoveSet: Sendable, Equatable, Sequence {
+  private var bits: UInt32 = 0
+
+  init() {}
+
+  init(_ moves: some Sequence<Move>) {
+    for move in moves { insert(move) }
+  }
+
+  var isEmpty: Bool { bits == 0 }
+
+  func contains(_ move: Move) -> Bool { bits & (1 << UInt32(move.ordinal)) != 0 }
+
+  /// Adds a move; whether it was new.
+  @discardableResult
+  mutating func insert(_ move: Move) -> Bool {
+    let bit: UInt32 = 1 << UInt32(move.ordinal)
+    defer { bits |= bit }
+    return bits & bit == 0
+  }
+
+  mutating func remove(_ move: Move) { bits &= ~(1 << UInt32(move.ordinal)) }
+
+  func union(_ other: MoveSet) -> MoveSet {
+    var out = self
+    out.bits |= other.bits
+    return out
+  }
+
+  /// Whether any of the moves is secure (the first ten bits).
+  var hasSecure: Bool { bits & MoveSet.secureBits != 0 }
+  var hasInsecure: Bool { bits & ~MoveSet.secureBits != 0 }
+  private static let secureBits: UInt32 = (1 << 10) - 1
+
+  /// The moves, in taxonomy order.
+  func makeIterator() -> some IteratorProtocol<Move> {
+    Move.allCases.lazy.filter { contains($0) }.makeIterator()
+  }
 }
 
 /// The coach's overall reading of one reply.

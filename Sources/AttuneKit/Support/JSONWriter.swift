@@ -103,21 +103,32 @@ public struct JSONWriter: Sendable {
 
   private mutating func writeString(_ string: String) {
     bytes.append(UInt8(ascii: "\""))
-    for byte in string.utf8 {
+    var string = string
+    string.withUTF8 { Self.appendEscaped($0, to: &bytes) }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  /// Appends UTF-8 text with JSON escapes; runs that need none are copied whole.
+  private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+    var run = 0
+    for i in 0..<utf8.count {
+      let byte = utf8[i]
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F else { continue }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+      run = i + 1
       switch byte {
       case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
       case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
       case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
       case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
       case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-      case 0..<0x20, 0x7F:
+      default:
         bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48])
-        bytes.append(Self.hex[Int(byte >> 4)])
-        bytes.append(Self.hex[Int(byte & 0xF)])
-      default: bytes.append(byte)
+        bytes.append(hex[Int(byte >> 4)])
+        bytes.append(hex[Int(byte & 0xF)])
       }
     }
-    bytes.append(UInt8(ascii: "\""))
+    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
   }
 }
 

@@ -42,7 +42,7 @@ struct TokenColumns {
   static let negator: UInt8 = 8
   static let number: UInt8 = 16
 
-  init(tokens: [Token], negators: Set<Int32>, numberWords: Set<Int32>) {
+  init(tokens: [Token], isNegator: (Int32) -> Bool, isNumberWord: (Int32) -> Bool) {
     ids.reserveCapacity(tokens.count)
     sentences.reserveCapacity(tokens.count)
     clauses.reserveCapacity(tokens.count)
@@ -54,10 +54,10 @@ struct TokenColumns {
       var flag: UInt8 = 0
       if token.kind == .word {
         flag |= Self.word
-        if numberWords.contains(token.id) || token.text.utf8.first.map({ $0 >= 48 && $0 <= 57 }) == true {
+        if isNumberWord(token.id) || token.text.utf8.first.map({ $0 >= 48 && $0 <= 57 }) == true {
           flag |= Self.number
         }
-        if negators.contains(token.id) { flag |= Self.negator }
+        if isNegator(token.id) { flag |= Self.negator }
       }
       if token.isCaps { flag |= Self.caps }
       flags.append(flag)

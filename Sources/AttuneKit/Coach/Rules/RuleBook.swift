@@ -100,11 +100,13 @@ public struct RuleBook: Sendable {
     for word in file.normalize?.clauseWords ?? [] { _ = intern(word) }
 
     let lists = file.lists ?? [:]
+    // Split once, not at every pattern that names a list.
+    let listEntries = lists.mapValues(PatternCompiler.ListEntries.init)
     var rules: [CoachRule] = []
     var seen = Set<String>()
     for spec in file.rules {
       let path = spec.file ?? path
-      let compiler = PatternCompiler(lists: lists, path: path)
+      let compiler = PatternCompiler(lists: listEntries, path: path)
       guard let move = Move(id: spec.move) else {
         throw RuleBookError.unknownMove(path: path, rule: spec.id, move: spec.move)
       }
@@ -276,8 +278,21 @@ struct RuleBookFile: Decodable {
 // MARK: - Pattern compiler
 
 struct PatternCompiler {
-  let lists: [String: [String]]
+  let lists: [String: ListEntries]
   let path: String
+
+  /// A word list's entries, lowercased: single words, and phrases as their words.
+  struct ListEntries {
+    var words: [String] = []
+    var phrases: [[String]] = []
+
+    init(_ entries: [String]) {
+      for entry in entries {
+        let parts = entry.lowercased().split(separator: " ").map(String.init)
+        if parts.count == 1 { words.append(parts[0]) } else if parts.count > 1 { phrases.append(parts) }
+      }
+    }
+  }
 
   private indirect enum Node {
     case words([String], caps: Bool)
@@ -418,12 +433,8 @@ struct PatternCompiler {
             guard let entries = lists[name] else {
               throw RuleBookError.unknownList(path: path, rule: rule, list: name, known: lists.keys.sorted())
             }
-            for entry in entries {
-              let parts = entry.lowercased().split(separator: " ").map(String.init)
-              if parts.count == 1 { words.append(parts[0]) } else if parts.count > 1 {
-                sequences.append(parts.map { .words([$0], caps: false) })
-              }
-            }
+            words.append(contentsOf: entries.words)
+            for phrase in entries.phrases { sequences.append(phrase.map { .words([$0], caps: false) }) }
           } else if option.hasPrefix("<"), option.hasSuffix(">") {
             words.append(String(option.dropFirst().dropLast()))
           } else {

@@ -58,15 +58,28 @@ struct RuleIndex: Sendable {
   private var anchorsNeeded: [UInt8] = []
   /// Variants with no usable anchor: always tried.
   private var unanchored: [Int32] = []
+  /// Per variant, `requirementList[requirementStart[v]..<requirementStart[v + 1]]`: the token sets of
+  /// its other required steps (rarest first), each of which some token of the reply must be in before
+  /// the variant is worth trying. Anchors only say two of them are there; this checks them all.
+  private var requirementStart: [Int32] = [0]
+  private var requirementList: [Int32] = []
+  /// For each token id: the requirement sets it is in, so a reply marks the sets it satisfies in one pass.
+  private var satisfiesStart: [Int32] = [0]
+  private var satisfies: [Int32] = []
+  private var requirementSetCount = 0
   let ruleCount: Int
 
-  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = []) {
+  /// `frequency`: how often each token id occurs in sample text (by id; missing ids count as 0),
+  /// to choose as anchors the required steps a reply is least likely to have.
+  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = [], frequency: [Int] = []) {
     wordsPerSet = (vocabularySize + 63) / 64
     ruleCount = rules.count
     var setIndex: [Set<Int32>: Int32] = [:]
     var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var secondAnchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
+    var requirementIndex: [Set<Int32>: Int32] = [:]
+    var satisfiesOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     func indexOf(_ ids: Set<Int32>) -> Int32 {
       if let known = setIndex[ids] { return known }
       let index = Int32(setIndex.count)
@@ -122,11 +135,17 @@ struct RuleIndex: Sendable {
               ids = ids.filter { $0 >= 0 }
               if !ids.isEmpty { candidates.append(ids) }
             }
-            // Rarest first: sets without common words before those with, then the smaller.
+            // Rarest first: sets without common words before those with, then the least frequent
+            // in sample text, then the smaller.
+            func often(_ ids: Set<Int32>) -> Int {
+              ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
+            }
             candidates.sort { a, b in
               let ac = !a.isDisjoint(with: commonWords)
               let bc = !b.isDisjoint(with: commonWords)
-              return ac != bc ? !ac : a.count < b.count
+              if ac != bc { return !ac }
+              let (af, bf) = (often(a), often(b))
+              return af != bf ? af < bf : a.count < b.count
             }
             var needed: UInt8 = 0
             if let anchor = candidates.first {
@@ -141,6 +160,19 @@ struct RuleIndex: Sendable {
               unanchored.append(variantIndex)
             }
             anchorsNeeded.append(needed)
+            // Every required step beyond the anchors, checked once per reply before the first try.
+            var requirements: [Int32] = []
+            for set in candidates.dropFirst(needed == 3 ? 2 : 1) {
+              let known = requirementIndex[set]
+              let index = known ?? Int32(requirementIndex.count)
+              if known == nil {
+                requirementIndex[set] = index
+                for id in set where Int(id) < vocabularySize { satisfiesOf[Int(id)].append(index) }
+              }
+              if !requirements.contains(index) { requirements.append(index) }
+            }
+            requirementList.append(contentsOf: requirements)
+            requirementStart.append(Int32(requirementList.count))
             // Index by the tokens of the first required step; `back` is how many optional tokens may
             // stand before it, so a match is tried from up to that many positions earlier.
             var back = 0
@@ -204,6 +236,11 @@ struct RuleIndex: Sendable {
       anchored.append(contentsOf: list)
       anchoredEnd.append(Int32(anchored.count))
     }
+    for list in satisfiesOf {
+      satisfies.append(contentsOf: list)
+      satisfiesStart.append(Int32(satisfies.count))
+    }
+    requirementSetCount = requirementIndex.count
     for list in secondAnchorOf {
       secondAnchoredStart.append(Int32(secondAnchored.count))
       secondAnchored.append(contentsOf: list)
@@ -215,7 +252,7 @@ struct RuleIndex: Sendable {
   /// What the compiled index holds, for benchmarks: pattern variants, and those tried at every
   /// token (no first word to index them by) or always live (no anchor word).
   var statistics: String {
-    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor, \(anchorsNeeded.filter { $0 == 3 }.count) with two"
+    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor, \(anchorsNeeded.filter { $0 == 3 }.count) with two, \(requirementSetCount) requirement sets (\(satisfies.count) token links)"
   }
 
   func hits(in columns: TokenColumns) -> [Hit] {
@@ -232,10 +269,21 @@ struct RuleIndex: Sendable {
         found[Int(secondAnchored[k])] |= 2
       }
     }
+    // Which requirement sets the reply satisfies.
+    var satisfied = [UInt64](repeating: 0, count: (requirementSetCount + 63) / 64)
+    for id in columns.ids where id >= 0 && Int(id) + 1 < satisfiesStart.count {
+      for k in Int(satisfiesStart[Int(id)])..<Int(satisfiesStart[Int(id) + 1]) {
+        let set = Int(satisfies[k])
+        satisfied[set >> 6] |= 1 << UInt64(set & 63)
+      }
+    }
 
     // Everything below reads through buffer pointers: no closure captures a mutable array.
     stampStorage.withUnsafeMutableBufferPointer { stamp in
-    found.withUnsafeBufferPointer { found in
+    found.withUnsafeMutableBufferPointer { found in
+    satisfied.withUnsafeBufferPointer { satisfied in
+    requirementStart.withUnsafeBufferPointer { requirementStart in
+    requirementList.withUnsafeBufferPointer { requirementList in
     anchorsNeeded.withUnsafeBufferPointer { needed in
     variants.withUnsafeBufferPointer { variants in
     variantBack.withUnsafeBufferPointer { variantBack in
@@ -251,9 +299,27 @@ struct RuleIndex: Sendable {
                 let matcher = Matcher(
                   ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
                   wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
+                /// Whether a variant can match at all: its anchors and every other required step's
+                /// tokens are in the reply. `found` caches the answer (bit 2: live, bit 3: dead).
+                @inline(__always)
+                func isLive(_ variantIndex: Int32) -> Bool {
+                  let v = Int(variantIndex)
+                  let state = found[v]
+                  guard state == needed[v] else { return state & 4 != 0 }
+                  var live = true
+                  for k in Int(requirementStart[v])..<Int(requirementStart[v + 1]) {
+                    let set = Int(requirementList[k])
+                    if satisfied[set >> 6] & (1 << UInt64(set & 63)) == 0 {
+                      live = false
+                      break
+                    }
+                  }
+                  found[v] = state | (live ? 4 : 8)
+                  return live
+                }
                 @inline(__always)
                 func attempt(_ variantIndex: Int32, _ start: Int, _ hits: inout [Hit]) {
-                  guard found[Int(variantIndex)] == needed[Int(variantIndex)] else { return }
+                  guard isLive(variantIndex) else { return }
                   let variant = variants[Int(variantIndex)]
                   let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
                   if stamp[key] == Int32(start) { return }
@@ -274,7 +340,7 @@ struct RuleIndex: Sendable {
                       if second >= 0, !matcher.contains(set: second, id: nextID) { continue }
                       for k in Int(groupStart[group])..<Int(groupEnd[group]) {
                         let variantIndex = byFirst[k]
-                        if found[Int(variantIndex)] != needed[Int(variantIndex)] { continue }
+                        if !isLive(variantIndex) { continue }
                         let back = Int(variantBack[Int(variantIndex)])
                         if back == 0 {
                           attempt(variantIndex, start, &hits)
@@ -294,6 +360,9 @@ struct RuleIndex: Sendable {
           }
         }
       }
+    }
+    }
+    }
     }
     }
     }
