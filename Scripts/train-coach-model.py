@@ -69,19 +69,24 @@ def run(binary, fmt, texts, rules_folder=None):
 
 
 def features(token_line):
-    """The model's features of one reply: must match BackupModel's in Swift."""
-    feats = set()
+    """The model's features of one reply, each with the token range of its first occurrence
+    (index of the first token, one past the last): must match BackupModel's in Swift."""
+    feats = {}
+    offset = 0
     for sentence in token_line.split(" | "):
         words = sentence.split()
         for i, w in enumerate(words):
-            feats.add(w)
-            if i + 1 < len(words):
-                feats.add(w + " " + words[i + 1])
-            if i + 2 < len(words):
-                feats.add(w + " " + words[i + 1] + " " + words[i + 2])
+            at = offset + i
+            feats.setdefault(w, (at, at + 1))
+            if i == 0:
+                feats.setdefault("<s> " + w, (at, at + 1))
+            if i >= 1:
+                feats.setdefault(words[i - 1] + " " + w, (at - 1, at + 1))
+            if i >= 2:
+                feats.setdefault(words[i - 2] + " " + words[i - 1] + " " + w, (at - 2, at + 1))
         if words:
-            feats.add("<s> " + words[0])
-            feats.add(words[-1] + " </s>")
+            feats.setdefault(words[-1] + " </s>", (offset + len(words) - 1, offset + len(words)))
+        offset += len(words)
     return feats
 
 
@@ -139,35 +144,55 @@ class Model:
         Z = X @ self.W + self.b
         S = X @ self.Ws + self.bs
         E = np.zeros((X.shape[0], M + 2))
+        where = [[None] * (M + 2) for _ in range(X.shape[0])]
         both = np.hstack([self.W, self.Ws])
         for r in range(X.shape[0]):
             cols = X.indices[X.indptr[r]: X.indptr[r + 1]]
             cols = cols[self.strong[cols]]
             if len(cols):
                 E[r] = both[cols].max(0)
-        return Z, S, E
+                best = cols[both[cols].argmax(0)]
+                where[r] = [featsets[r][self.vocab[c]] for c in best]
+        return Z, S, E, where
 
 
-def combine(known, cancelled, z, s, e, thresholds, veto_side):
+def combine(reading, z, s, e, where, thresholds, structure="none"):
     """The coach's reading: the rules' moves, plus at most one move per side the rules left empty.
 
     `thresholds`: (secure, insecure) side logits needed when the rules found nothing, then
-    (secure, insecure) when the rules found the other side (a mixed verdict is the costlier error)."""
+    (secure, insecure) when the rules found the other side (a mixed verdict is the costlier error),
+    then the logit needed beside the other side when the evidence shares its words or clause
+    (`structure` "overlap" or "clause"; "none" ignores where the evidence is)."""
+    known, cancelled = reading["known"], reading["cancelled"]
     out = set(known)
     found = [any(m in SECURE for m in known), any(m not in SECURE for m in known)]
     for side in (0, 1):
+        if found[side]:
+            continue
         members = range(0, 10) if side == 0 else range(10, M)
-        threshold = thresholds[side + 2] if found[1 - side] else thresholds[side]
-        if found[side] or s[side] <= threshold:
-            continue
-        if veto_side and any(MOVES[j] in cancelled for j in members):
-            continue
         options = [j for j in members if MOVES[j] not in cancelled]
         if not options:
             continue
         move = max(options, key=lambda j: z[j])
         # The model needs a cue, not just priors: an n-gram beyond common words that weighs for it.
-        if max(e[move], e[M + side]) > (thresholds[4] if len(thresholds) > 4 else 0):
+        if e[move] > 0:
+            span = where[move]
+        elif e[M + side] > 0:
+            span = where[M + side]
+        else:
+            continue
+        threshold = thresholds[side]
+        if found[1 - side]:
+            threshold = thresholds[side + 2]
+            others = [(a, b) for m, a, b in reading["hits"] if (m in SECURE) != (side == 0)]
+            if structure != "none" and span is not None:
+                shares = any(span[0] < b and a < span[1] for a, b in others)
+                if structure == "clause" and reading["clauses"]:
+                    clauses = {reading["clauses"][k] for a, b in others for k in range(a, min(b, len(reading["clauses"])))}
+                    shares = shares or (span[0] < len(reading["clauses"]) and reading["clauses"][span[0]] in clauses)
+                if shares:
+                    threshold = max(thresholds[4], threshold)
+        if s[side] > threshold:
             out.add(MOVES[move])
     return out
 
@@ -192,18 +217,20 @@ def score(golds, preds):
     return right / len(golds), unsafe / max(base, 1), (2 * tp / (2 * tp + fp + fn) if tp else 0.0)
 
 
-def write_model(path, model, n, thresholds, veto_side):
+def write_model(path, model, n, thresholds):
     with open(path, "w", encoding="utf-8") as out:
         out.write("# Backup model for the coach: logistic regression over token n-grams (Scripts/train-coach-model.py).\n")
         out.write(f"# Trained on {n} labelled replies; {len(model.vocab)} features. Side models (`side:secure`, `side:insecure`)\n")
         out.write("# say whether a side holds any move; a side the rules left empty gets its most probable move when the\n")
-        out.write("# side model's logit is above `<threshold>` (`<mixed-threshold>` when the rules found the other side) and an\n")
+        out.write("# side model's logit is above `<threshold>` (`<mixed-threshold>` when the rules found the other side,\n")
+        out.write("# `<same-place-threshold>` when the evidence is in that side's words or clause) and an\n")
         out.write("# n-gram beyond the `<weak-evidence>` words weighs for it. Thresholds: see the script's defaults.\n")
         out.write("move\tfeature\tweight\n")
         out.write("*\t<weak-evidence>\t" + " ".join(sorted(COMMON)) + "\n")
         for side, name in enumerate(SIDES):
             out.write(f"side:{name}\t<threshold>\t{thresholds[side]}\n")
             out.write(f"side:{name}\t<mixed-threshold>\t{thresholds[side + 2]}\n")
+            out.write(f"side:{name}\t<same-place-threshold>\t{max(thresholds[4], thresholds[side + 2])}\n")
             out.write(f"side:{name}\t<bias>\t{model.bs[side]:.4f}\n")
             for i in np.argsort(-np.abs(model.Ws[:, side])):
                 if model.Ws[i, side] == 0:
@@ -229,16 +256,20 @@ def main():
     ap.add_argument("--balance", type=float, default=0.5)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--min-weight", type=float, default=0.1, help="weights smaller than this are dropped")
-    # The shipped thresholds (session 3). The search's pick on unseen text was (2.5, -0.5, 2.5, -0.5):
-    # false reassurance 0.034 instead of 0.086 at the same accuracy, but an insecure side that low
-    # flags a reply with nothing in it ("🙂") and marks published repair phrases ("One thing I admire
-    # about you is your patience.") mixed, so the insecure side needs 1.0 alone and 1.5 beside a
-    # secure move: the highest logit among the 43 published repair phrases the tests hold is 1.04.
-    ap.add_argument("--secure", type=float, default=2.5, help="secure side threshold (logit)")
+    # The shipped thresholds (session 3), compared on the unseen sets' out-of-fold figures (`--search`
+    # and SHOW_GRID=1 print them). An insecure side that needs less than 1.0 alone flags replies with
+    # nothing in them ("🙂"); beside a secure move, evidence in the secure move's own words or clause
+    # needs 1.5, because lower marks published repair phrases ("One thing I admire about you is your
+    # patience.") mixed (the highest insecure logit among the 43 in the tests is 1.04), while
+    # evidence in another clause needs only -0.5 ("Thanks for cooking. Would it kill you to wipe the
+    # counter?"): false reassurance 0.107 -> 0.047 at the same accuracy.
+    ap.add_argument("--secure", type=float, default=1.0, help="secure side threshold (logit)")
     ap.add_argument("--insecure", type=float, default=1.0, help="insecure side threshold (logit)")
     ap.add_argument("--secure-mixed", type=float, default=2.5, help="secure side threshold when the rules found an insecure move")
-    ap.add_argument("--insecure-mixed", type=float, default=1.5, help="insecure side threshold when the rules found a secure move")
-    ap.add_argument("--veto-side", action="store_true", help="a move a rule cancelled keeps its whole side out")
+    ap.add_argument("--insecure-mixed", type=float, default=-0.5, help="insecure side threshold when the rules found a secure move")
+    ap.add_argument("--structure", choices=["none", "overlap", "clause"], default="clause",
+                    help="beside the other side, evidence in its words (overlap) or its clause (clause, what the coach does) needs --same-place")
+    ap.add_argument("--same-place", type=float, default=1.5, help="threshold for such evidence")
     ap.add_argument("--search", action="store_true", help="choose the thresholds on the unseen sets' out-of-fold scores")
     ap.add_argument("--out", help="write the model trained on the whole pool here")
     a = ap.parse_args()
@@ -264,8 +295,15 @@ def main():
     feats = [features(t) for t in run(a.attune, "tokens", texts)]
     readings = []
     for line in run(a.attune, "rules", texts, folder):
-        kept, _, cancelled = line.partition("\t")
-        readings.append(({k.split(".")[0] for k in kept.split(",") if k}, {m for m in cancelled.split(",") if m}))
+        kept, cancelled, clauses = (line.split("\t") + ["", "", ""])[:3]
+        hits = []
+        for k in kept.split(","):
+            if k:
+                rule, _, span = k.partition("@")
+                first, _, end = span.partition("-")
+                hits.append((rule.split(".")[0], int(first), int(end)))
+        readings.append({"known": {m for m, _, _ in hits}, "cancelled": {m for m in cancelled.split(",") if m},
+                         "hits": hits, "clauses": [int(c) for c in clauses.split()]})
     shutil.rmtree(folder)
 
     n = len(rows)
@@ -273,21 +311,24 @@ def main():
     golds = [moves for _, moves in rows]
     fold = np.random.default_rng(7).integers(0, a.folds, n)
     Z, S, E = np.zeros((n, M)), np.zeros((n, 2)), np.zeros((n, M + 2))
+    W_ = [None] * n
     for k in range(a.folds):
         model = Model(feats, Y, np.where(fold != k)[0], a)
         test = np.where(fold == k)[0]
-        Z[test], S[test], E[test] = model.scores([feats[i] for i in test])
+        Z[test], S[test], E[test], spans = model.scores([feats[i] for i in test])
+        for r, i in enumerate(test):
+            W_[i] = spans[r]
         print(f"fold {k + 1}/{a.folds}", file=sys.stderr)
 
     def evaluate(thresholds, which):
         idx = [i for i in range(n) if source[i] == which]
-        preds = [combine(readings[i][0], readings[i][1], Z[i], S[i], E[i], thresholds, a.veto_side) for i in idx]
+        preds = [combine(readings[i], Z[i], S[i], E[i], W_[i], thresholds, a.structure) for i in idx]
         return score([golds[i] for i in idx], preds)
 
     def show(label, thresholds):
         parts = [f"{w} %.3f/%.3f/%.3f" % evaluate(thresholds, w) for w in ("seen", "unseen") if w in source]
-        print(f"{label} thresholds secure {thresholds[0]} insecure {thresholds[1]}, "
-              f"beside the other side {thresholds[2]} {thresholds[3]}: " + "  ".join(parts))
+        print(f"{label} thresholds secure {thresholds[0]} insecure {thresholds[1]}, beside the other side "
+              f"{thresholds[2]} {thresholds[3]}, there in the same place {thresholds[4]}: " + "  ".join(parts))
 
     counts = collections.Counter(source)
     print(f"{n} replies ({counts['seen']} the rules were written from, {counts['unseen']} unseen); "
@@ -295,8 +336,8 @@ def main():
     for which in ("seen", "unseen"):
         idx = [i for i in range(n) if source[i] == which]
         if idx:
-            print(f"rules alone on {which}: %.3f/%.3f/%.3f" % score([golds[i] for i in idx], [readings[i][0] for i in idx]))
-    thresholds = (a.secure, a.insecure, a.secure_mixed, a.insecure_mixed)
+            print(f"rules alone on {which}: %.3f/%.3f/%.3f" % score([golds[i] for i in idx], [readings[i]["known"] for i in idx]))
+    thresholds = (a.secure, a.insecure, a.secure_mixed, a.insecure_mixed, a.same_place)
     show("given", thresholds)
     if a.search:
         # Accuracy, with false reassurance above the bar's 0.03 costing double, and a little move F1.
@@ -304,15 +345,14 @@ def main():
         objective = lambda t: (lambda r: r[0] - 2 * max(0, r[1] - 0.03) + 0.25 * r[2])(evaluate(t, which))
         grid = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
         # Alone and beside the other side are nearly separable: the first two, then each of the others.
-        alone = max(itertools.product(grid, grid), key=lambda t: objective(t + (t[0], t[1])))
-        secure_mixed = max(grid, key=lambda v: objective(alone + (v, alone[1])))
-        insecure_mixed = max(grid, key=lambda v: objective(alone + (secure_mixed, v)))
-        thresholds = alone + (secure_mixed, insecure_mixed)
+        alone = max(itertools.product(grid, grid), key=lambda t: objective(t + (t[0], t[1], 99.0)))
+        secure_mixed = max(grid, key=lambda v: objective(alone + (v, alone[1], 99.0)))
+        insecure_mixed = max(grid, key=lambda v: objective(alone + (secure_mixed, v, 99.0)))
+        show("best", alone + (secure_mixed, insecure_mixed, 99.0))
         if os.environ.get("SHOW_GRID"):
-            for ia, im, ev in itertools.product([-0.5, 0.0, 0.5, 1.0], [0.5, 1.0, 1.5, 2.0], [0.0, 0.5, 1.0]):
-                print("  insecure alone %4.1f beside secure %4.1f min-evidence %.1f: %.3f/%.3f/%.3f"
-                      % ((ia, im, ev) + evaluate((alone[0], ia, secure_mixed, im, ev), which)))
-        show("best", thresholds)
+            for im, same in itertools.product(grid, [0.5, 1.0, 1.5, 2.0, 99.0]):
+                print("  insecure beside secure %4.1f, in the same place %4.1f: %.3f/%.3f/%.3f"
+                      % ((im, same) + evaluate((a.secure, a.insecure, a.secure_mixed, im, same), which)))
 
     if checks or a.out:
         model = Model(feats, Y, np.arange(n), a)
@@ -320,15 +360,13 @@ def main():
         for path, crow in checks:
             idx = list(range(offset, offset + len(crow)))
             offset += len(crow)
-            z, s, e = model.scores([feats[i] for i in idx])
-            preds = [combine(readings[i][0], readings[i][1], z[r], s[r], e[r], thresholds, a.veto_side) for r, i in enumerate(idx)]
+            z, s, e, spans = model.scores([feats[i] for i in idx])
+            preds = [combine(readings[i], z[r], s[r], e[r], spans[r], thresholds, a.structure) for r, i in enumerate(idx)]
             golds_c = [m for _, m in crow]
             print(f"check {os.path.basename(path)}: %.3f/%.3f/%.3f" % score(golds_c, preds)
-                  + " (rules alone %.3f/%.3f/%.3f)" % score(golds_c, [readings[i][0] for i in idx]))
+                  + " (rules alone %.3f/%.3f/%.3f)" % score(golds_c, [readings[i]["known"] for i in idx]))
         if a.out:
-            if a.veto_side:
-                sys.exit("--veto-side is for comparison only: the coach does not read it")
-            write_model(a.out, model, n, thresholds, a.veto_side)
+            write_model(a.out, model, n, thresholds)
             print(f"{n} replies, {len(model.vocab)} features -> {a.out}", file=sys.stderr)
 
 

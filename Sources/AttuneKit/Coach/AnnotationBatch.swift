@@ -14,9 +14,9 @@ public struct AnnotationBatch: Sendable {
     case text
     /// The normalised tokens the rules see, for rule authors (`|` between sentences).
     case tokens
-    /// The rules' own reading before the backup model, for training it: the ids of the rules
-    /// that fired and were kept, then the moves a rule matched but its conditions cancelled
-    /// (`rule,rule<TAB>move,move`).
+    /// The rules' own reading before the backup model, for training it: the rules that fired and
+    /// were kept with their token ranges, the moves a rule matched but its conditions cancelled, and
+    /// each token's clause (`rule@0-3,rule@5-7<TAB>move,move<TAB>0 0 0 1 1 ...`).
     case rules
   }
 
@@ -60,7 +60,10 @@ public struct AnnotationBatch: Sendable {
       }
       if format == .rules {
         let reading = coach.ruleReading(line)
-        out.append(contentsOf: (reading.rules.joined(separator: ",") + "\t" + reading.cancelled.map(\.rawValue).sorted().joined(separator: ",")).utf8)
+        let kept = reading.rules.map { "\($0.id)@\($0.tokens.lowerBound)-\($0.tokens.upperBound)" }
+        let cancelled = reading.cancelled.map(\.rawValue).sorted()
+        let clauses = reading.clauses.map(String.init)
+        out.append(contentsOf: [kept.joined(separator: ","), cancelled.joined(separator: ","), clauses.joined(separator: " ")].joined(separator: "\t").utf8)
         out.append(UInt8(ascii: "\n"))
         continue
       }

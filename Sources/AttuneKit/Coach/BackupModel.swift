@@ -36,8 +36,12 @@ public struct BackupModel: Sendable {
   private var bias: [Float]
   /// Per side (secure, insecure): the logit its side model must exceed when the rules found nothing.
   private var sideThresholds: [Float] = [.infinity, .infinity]
-  /// Per side: the logit needed when the rules found the other side (a wrong mixed verdict costs more).
+  /// Per side: the logit needed when the rules found the other side elsewhere in the reply (a
+  /// mixed verdict: "Thanks for cooking. Would it kill you to wipe the counter?").
   private var mixedThresholds: [Float] = [.infinity, .infinity]
+  /// Per side: the logit needed when the evidence lies in the words or the clause where the rules
+  /// found the other side: the model reading the same words the other way, which is rarely right.
+  private var samePlaceThresholds: [Float] = [.infinity, .infinity]
   /// Features made only of common words ("if", "and you"): no evidence on their own.
   private var weakEvidence = Set<Int32>()
   private(set) var featureCount: Int32 = 0
@@ -78,6 +82,8 @@ public struct BackupModel: Sendable {
         sideThresholds[column - Self.moveCount] = weight
       case (_, "<mixed-threshold>", let weight?, let column?) where column >= Self.moveCount:
         mixedThresholds[column - Self.moveCount] = weight
+      case (_, "<same-place-threshold>", let weight?, let column?) where column >= Self.moveCount:
+        samePlaceThresholds[column - Self.moveCount] = weight
       case (_, _, let weight?, let column?) where !feature.isEmpty && !feature.hasSuffix("threshold>"):
         let id = intern(feature)
         pending.append((id, column, weight))
@@ -222,12 +228,16 @@ public struct BackupModel: Sendable {
     var tokenRange: Range<Int>
   }
 
-  /// What the model adds to the rules' reading: for each side the rules left empty, when the side
-  /// model is above its threshold (a higher one when the rules found the other side), the side's
-  /// most probable move that no rule cancelled, if an n-gram beyond common words weighs for it. A side
-  /// whose evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
+  /// What the model adds to the rules' reading: for each side the rules left empty, the side's most
+  /// probable move that no rule cancelled, with the n-gram beyond common words that weighs most for
+  /// it as evidence, when the side model is above the side's threshold. The threshold is higher
+  /// when the rules found the other side (`<mixed-threshold>`), and higher again when the evidence
+  /// lies in the words or the clause where they found it (`<same-place-threshold>`). A side whose
+  /// evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
   /// *lazy*") gets nothing: the rules read those words and decided.
-  func findings(in tokens: [Token], found known: MoveSet, cancelled: [CancelledMatch] = []) -> [Finding] {
+  func findings(in tokens: [Token], read: [(move: Move, tokens: Range<Int>)], cancelled: [CancelledMatch] = []) -> [Finding] {
+    var known = MoveSet()
+    for item in read { known.insert(item.move) }
     let vetoed = MoveSet(cancelled.map(\.move))
     let hasSide = [known.hasSecure, known.hasInsecure]
     guard featureCount > 0, !tokens.isEmpty, !(hasSide[0] && hasSide[1]) else { return [] }
@@ -241,13 +251,19 @@ public struct BackupModel: Sendable {
     }
     var findings: [Finding] = []
     for side in 0..<2 where !hasSide[side] {
-      let threshold = hasSide[1 - side] ? mixedThresholds[side] : sideThresholds[side]
-      guard logits[Self.moveCount + side] > threshold else { continue }
       let secure = side == 0
       let options = Self.moves.indices.filter { Self.moves[$0].isSecure == secure && !vetoed.contains(Self.moves[$0]) }
       guard let move = options.max(by: { logits[$0] < logits[$1] }),
         let range = strongest(present, column: move) ?? strongest(present, column: Self.moveCount + side)
       else { continue }
+      var threshold = sideThresholds[side]
+      if hasSide[1 - side] {
+        let other = read.filter { $0.move.isSecure != secure }.map(\.tokens)
+        let clause = tokens[range.lowerBound].clause
+        let samePlace = other.contains { $0.overlaps(range) || tokens[$0].contains { $0.clause == clause } }
+        threshold = samePlace ? samePlaceThresholds[side] : mixedThresholds[side]
+      }
+      guard logits[Self.moveCount + side] > threshold else { continue }
       if cancelled.contains(where: { $0.move.isSecure == secure && $0.tokens.overlaps(range) }) { continue }
       let probability = 1 / (1 + exp(-logits[Self.moveCount + side]))
       findings.append(Finding(move: Self.moves[move], probability: probability, tokenRange: range))

@@ -102,14 +102,23 @@ public struct Coach: Sendable {
     return keptHits(tokens).map { match(for: $0, text: text, tokens: tokens) }
   }
 
-  /// The rules' reading of a reply before the backup model: the ids of the rules kept (the first
-  /// of each move, as `annotate(_:)` keeps them) and the moves whose rules matched but were cancelled.
-  public func ruleReading(_ text: String) -> (rules: [String], cancelled: Set<Move>) {
-    let (kept, cancelled) = evaluate(tokenizer.tokenize(text))
+  /// The rules' reading of a reply before the backup model, for training it.
+  public struct RuleReading: Sendable {
+    /// The rules kept (the first of each move, as `annotate(_:)` keeps them), with their tokens.
+    public var rules: [(id: String, tokens: Range<Int>)]
+    /// The moves whose rules matched but were cancelled.
+    public var cancelled: Set<Move>
+    /// The clause index of each token.
+    public var clauses: [Int32]
+  }
+
+  public func ruleReading(_ text: String) -> RuleReading {
+    let tokens = tokenizer.tokenize(text)
+    let (kept, cancelled) = evaluate(tokens)
     var seen = MoveSet()
-    var ids: [String] = []
-    for hit in kept where seen.insert(facts[hit.rule].move) { ids.append(rules.rules[hit.rule].id) }
-    return (ids, Set(cancelled.map(\.move)))
+    var read: [(id: String, tokens: Range<Int>)] = []
+    for hit in kept where seen.insert(facts[hit.rule].move) { read.append((rules.rules[hit.rule].id, hit.start..<hit.end)) }
+    return RuleReading(rules: read, cancelled: Set(cancelled.map(\.move)), clauses: tokens.map(\.clause))
   }
 
   /// Annotates one reply.
@@ -118,15 +127,17 @@ public struct Coach: Sendable {
     var found: [Found] = []
     var seen = MoveSet()
     let (kept, cancelled) = evaluate(tokens)
+    var read: [(move: Move, tokens: Range<Int>)] = []
     for hit in kept {
       guard seen.insert(facts[hit.rule].move) else { continue }
+      read.append((facts[hit.rule].move, hit.start..<hit.end))
       found.append(
         Found(
           match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end,
           antidote: rules.rules[hit.rule].antidote))
     }
     // The backup model may add what the rules missed.
-    for finding in rules.backupModel.findings(in: tokens, found: seen, cancelled: cancelled) {
+    for finding in rules.backupModel.findings(in: tokens, read: read, cancelled: cancelled) {
       seen.insert(finding.move)
       let first = tokens[finding.tokenRange.lowerBound]
       let last = tokens[finding.tokenRange.upperBound - 1]

@@ -121,3 +121,18 @@ private let model = """
 @Test func theShippedModelLoadsWithTheRules() {
   #expect(RuleBook.bundled.backupModel.featureCount > 1000)
 }
+
+@Test func theBackupModelAddsTheOtherSideElsewhereButNotInTheWordsTheRulesReadTheOtherWay() throws {
+  let rules = """
+    rules:
+      - id: appreciation.thanks
+        move: appreciation
+        patterns: ["thanks"]
+    """
+  let sidedModel = model + "\nside:insecure\t<same-place-threshold>\t5\n"
+  let coach = try coach(rules: rules, model: sidedModel)
+  // Another sentence: a mixed message, read as one.
+  #expect(coach.annotate("Thanks. You clown.").moves.map(\.move) == [.appreciation, .contempt])
+  // The same clause as the thanks: the model would be reading the rule's words the other way.
+  #expect(coach.annotate("Thanks you clown.").moves.map(\.move) == [.appreciation])
+}
