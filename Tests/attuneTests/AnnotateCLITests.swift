@@ -20,6 +20,13 @@ import Testing
   #expect(run.stdout == "Can we start over? You're so selfish.\trepair,criticism\tmixed\nRunning late.\t\tneutral\n")
 }
 
+@Test func annotateRulesShowsTheRulesReadingBeforeTheBackupModel() throws {
+  // What the training script reads: kept rules with their tokens, cancelled moves, each token's clause.
+  let run = try attune(["annotate", "--format", "rules"], input: lines("I'm not saying you're lazy.\nThank you for listening."))
+  #expect(run.status == 0)
+  #expect(run.stdout == "\tcriticism\t0 0 0 0 0 0 0 0\nappreciation.thanks@0-3\t\t0 0 0 0 0\n")
+}
+
 @Test func annotateTextIsForPeopleWithTheAntidoteBelow() throws {
   let run = try attune(["annotate", "--format", "text"], input: lines("Whatever."))
   #expect(run.status == 0)
