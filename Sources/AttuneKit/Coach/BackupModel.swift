@@ -25,12 +25,23 @@ public struct BackupModel: Sendable {
   private static let sentenceStart = "<s>"
   private static let sentenceEnd = "</s>"
 
-  private var unigramIDs: [String: Int32] = [:]
+  /// Unigram ids by the words' UTF-8 bytes: the fast path, for the parser and for replies.
+  private var words = ByteKeyTable()
+  /// Unigram ids by `String`, which compares by canonical equivalence as the model's words always
+  /// have been: the authority when the bytes alone do not decide (non-ASCII text missing from `words`).
+  private var wordsByString: [String: Int32] = [:]
+  /// Whether some non-ASCII word of the model equals an ASCII one as a `String` (it holds U+037E,
+  /// U+1FEF or U+212A, the only scalars that decompose to ASCII): then an ASCII word missing from
+  /// `words` may still be in `wordsByString`. Never so in the shipped model.
+  private var hasASCIIAliases = false
   /// The unigram feature of each word of the rule book's vocabulary (-1: none), so a token's
   /// feature is an array lookup by its id rather than a string hash.
   private var unigramByVocabulary: [Int32] = []
-  private var bigramIDs: [UInt64: Int32] = [:]
-  private var trigramIDs: [UInt64: Int32] = [:]
+  private var bigramIDs = PackedKeyTable()
+  private var trigramIDs = PackedKeyTable()
+  /// The unigram ids of `<s>` and `</s>` (-1: none).
+  private var sentenceStartID: Int32 = -1
+  private var sentenceEndID: Int32 = -1
   /// Feature-major weights: `weights[feature * columnCount + column]`.
   private var weights: [Float] = []
   private var bias: [Float]
@@ -38,8 +49,8 @@ public struct BackupModel: Sendable {
   private var sideThresholds: [Float] = [.infinity, .infinity]
   /// Per side: the logit needed when the rules found the other side (a wrong mixed verdict costs more).
   private var mixedThresholds: [Float] = [.infinity, .infinity]
-  /// Features made only of common words ("if", "and you"): no evidence on their own.
-  private var weakEvidence = Set<Int32>()
+  /// Per feature: made only of common words ("if", "and you"), so no evidence on its own.
+  private var isWeak: [Bool] = []
   private(set) var featureCount: Int32 = 0
 
   /// An empty model that never adds a move.
@@ -53,46 +64,11 @@ public struct BackupModel: Sendable {
   public init(tsv: String, path: String = "backup-model.tsv") throws {
     self.init()
     bias = Array(repeating: 0, count: Self.columnCount)
-    var pending: [(Int32, Int, Float)] = []
-    pending.reserveCapacity(65_536)
-    var lineNumber = 0
-    var columnByName = Dictionary(uniqueKeysWithValues: Self.moves.enumerated().map { ($1.rawValue, $0) })
-    columnByName["side:secure"] = Self.moveCount
-    columnByName["side:insecure"] = Self.moveCount + 1
-    var weakWords: [Substring] = []
-    var featureWords: [Int32: String] = [:]
-    for line in tsv.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-      lineNumber += 1
-      guard let first = line.first, first != UInt8(ascii: "#") else { continue }
-      let cells = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-      let columnName = String(decoding: cells[0], as: UTF8.self)
-      if columnName == "move" { continue }
-      let feature = cells.count == 3 ? String(decoding: cells[1], as: UTF8.self) : ""
-      let value = cells.count == 3 ? String(decoding: cells[2], as: UTF8.self) : ""
-      let weight = Float(value)
-      let column = columnByName[columnName] ?? Move(id: columnName).flatMap { columnByName[$0.rawValue] }
-      switch (columnName, feature, weight, column) {
-      case ("*", "<weak-evidence>", _, _): weakWords.append(contentsOf: value.split(separator: " "))
-      case (_, "<bias>", let weight?, let column?): bias[column] = weight
-      case (_, "<threshold>", let weight?, let column?) where column >= Self.moveCount:
-        sideThresholds[column - Self.moveCount] = weight
-      case (_, "<mixed-threshold>", let weight?, let column?) where column >= Self.moveCount:
-        mixedThresholds[column - Self.moveCount] = weight
-      case (_, _, let weight?, let column?) where !feature.isEmpty && !feature.hasSuffix("threshold>"):
-        let id = intern(feature)
-        pending.append((id, column, weight))
-        featureWords[id] = feature
-      default:
-        throw RuleBookError.invalid(
-          path: "\(path):\(lineNumber)",
-          reason: "expected `column<TAB>feature<TAB>weight` with a move id or side:secure|side:insecure as the column "
-            + "(or `*<TAB><weak-evidence><TAB>words`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
-      }
-    }
-    let weak = Set(weakWords.map(String.init) + [Self.sentenceStart, Self.sentenceEnd])
-    weakEvidence = Set(featureWords.filter { $0.value.split(separator: " ").allSatisfy { weak.contains(String($0)) } }.keys)
-    weights = Array(repeating: 0, count: Int(featureCount) * Self.columnCount)
-    for (feature, column, weight) in pending { weights[Int(feature) * Self.columnCount + column] = weight }
+    var text = tsv
+    var parser = Parser(path: path)
+    var model = self
+    try text.withUTF8 { try parser.parse($0, into: &model) }
+    self = model
   }
 
   /// Loads the model file, or an empty model when there is none.
@@ -112,7 +88,7 @@ public struct BackupModel: Sendable {
     let size = Int(vocabulary.values.max() ?? -1) + 1
     unigramByVocabulary = Array(repeating: -1, count: size)
     for (word, id) in vocabulary where id >= 0 {
-      unigramByVocabulary[Int(id)] = unigramIDs[word] ?? -1
+      unigramByVocabulary[Int(id)] = wordsByString[word] ?? -1
     }
   }
 
@@ -124,33 +100,54 @@ public struct BackupModel: Sendable {
       let id = unigramByVocabulary[Int(token.id)]
       return id >= 0 ? id : nil
     }
-    return unigramIDs[token.text]
+    return unigramID(token.text)
   }
 
-  private mutating func intern(_ feature: String) -> Int32 {
-    let parts = feature.split(separator: " ").map { unigram(String($0)) }
-    switch parts.count {
-    case 2:
-      let key = Self.key(parts[0], parts[1])
-      if let id = bigramIDs[key] { return id }
-      bigramIDs[key] = featureCount
-    case 3:
-      let key = Self.key(parts[0], parts[1], parts[2])
-      if let id = trigramIDs[key] { return id }
-      trigramIDs[key] = featureCount
-    default:
-      return unigram(feature)
+  /// The unigram id of a word not in the rule book's vocabulary: by its bytes, by `String` when
+  /// the bytes cannot decide.
+  private func unigramID(_ word: String) -> Int32? {
+    var isASCII = true
+    let found = word.utf8.withContiguousStorageIfAvailable { bytes -> Int32? in
+      isASCII = Self.isASCII(bytes)
+      return words.value(for: bytes)
     }
+    if let found = found, let found { return found }
+    if found != nil, isASCII, !hasASCIIAliases { return nil }
+    return wordsByString[word]
+  }
+
+  private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.allSatisfy { $0 < 0x80 }
+  }
+
+  /// A new feature id.
+  private mutating func newFeature() -> Int32 {
     featureCount += 1
     return featureCount - 1
   }
 
-  private mutating func unigram(_ word: String) -> Int32 {
-    if let id = unigramIDs[word] { return id }
-    let id = featureCount
-    featureCount += 1
-    unigramIDs[word] = id
+  /// The unigram id of a word, interning it when new. Words equal as `String`s share one id.
+  private mutating func unigram(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    if let id = words.value(for: bytes) { return id }
+    let word = String(decoding: bytes, as: UTF8.self)
+    let id: Int32
+    if let known = wordsByString[word] {
+      id = known
+    } else {
+      id = newFeature()
+      wordsByString[word] = id
+      if !Self.isASCII(bytes) {
+        hasASCIIAliases = hasASCIIAliases
+          || word.unicodeScalars.contains { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }
+      }
+    }
+    words.insert(bytes, value: id)
     return id
+  }
+
+  private mutating func unigram(_ word: String) -> Int32 {
+    var word = word
+    return word.withUTF8 { unigram($0) }
   }
 
   private static func key(_ a: Int32, _ b: Int32) -> UInt64 {
@@ -160,6 +157,201 @@ public struct BackupModel: Sendable {
   /// Three feature ids (each below 2^21) in one key.
   private static func key(_ a: Int32, _ b: Int32, _ c: Int32) -> UInt64 {
     UInt64(UInt32(bitPattern: a)) << 42 | UInt64(UInt32(bitPattern: b)) << 21 | UInt64(UInt32(bitPattern: c))
+  }
+
+  // MARK: - Parsing
+
+  /// Reads the model file's lines on their UTF-8 bytes: no `String` per line or cell, weights
+  /// parsed in place, each distinct feature split into words once.
+  private struct Parser {
+    let path: String
+    var lineNumber = 0
+    /// Feature ids by the feature as written (`love you`), so its other rows (one per column)
+    /// cost one lookup.
+    var features = ByteKeyTable(capacity: 32_768)
+    /// Each distinct feature's words (unigram ids), as runs of `partList`, to flag weak evidence
+    /// once every row is read: `(feature, start, end)`.
+    var partRuns: [(feature: Int32, start: Int32, end: Int32)] = []
+    var partList: [Int32] = []
+    /// The `<weak-evidence>` words.
+    var weakWords: [String] = []
+    /// The last row's column cell and what it named (rows come grouped by column).
+    var lastColumnName: [UInt8] = []
+    var lastColumn: Int?
+    static let columnByName: [String: Int] = {
+      var names = Dictionary(uniqueKeysWithValues: BackupModel.moves.enumerated().map { ($1.rawValue, $0) })
+      names["side:secure"] = BackupModel.moveCount
+      names["side:insecure"] = BackupModel.moveCount + 1
+      return names
+    }()
+
+    init(path: String) {
+      self.path = path
+    }
+
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) throws {
+      partRuns.reserveCapacity(32_768)
+      partList.reserveCapacity(65_536)
+      model.weights.reserveCapacity(32_768 * BackupModel.columnCount)
+      var lineStart = 0
+      while lineStart <= bytes.count {
+        var lineEnd = lineStart
+        while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        lineNumber += 1
+        try parseLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), into: &model)
+        lineStart = lineEnd + 1
+      }
+      finish(&model)
+    }
+
+    private mutating func parseLine(_ line: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) throws {
+      guard let first = line.first, first != UInt8(ascii: "#") else { return }
+      // Cells: the column, the feature, and the rest of the line (the weight, or the weak words).
+      let tab = UInt8(ascii: "\t")
+      let firstTab = line.firstIndex(of: tab) ?? line.count
+      let name = UnsafeBufferPointer(rebasing: line[..<firstTab])
+      if Self.equals(name, "move") { return }
+      var feature = UnsafeBufferPointer(rebasing: line[0..<0])
+      var value = feature
+      if firstTab < line.count, let secondTab = line[(firstTab + 1)...].firstIndex(of: tab) {
+        feature = UnsafeBufferPointer(rebasing: line[(firstTab + 1)..<secondTab])
+        value = UnsafeBufferPointer(rebasing: line[(secondTab + 1)...])
+      }
+      let weight = BackupModel.weight(value)
+      let column = column(named: name)
+      let moveCount = BackupModel.moveCount
+      if Self.equals(name, "*"), Self.equals(feature, "<weak-evidence>") {
+        weakWords.append(contentsOf: String(decoding: value, as: UTF8.self).split(separator: " ").map(String.init))
+      } else if Self.equals(feature, "<bias>"), let weight, let column {
+        model.bias[column] = weight
+      } else if Self.equals(feature, "<threshold>"), let weight, let column, column >= moveCount {
+        model.sideThresholds[column - moveCount] = weight
+      } else if Self.equals(feature, "<mixed-threshold>"), let weight, let column, column >= moveCount {
+        model.mixedThresholds[column - moveCount] = weight
+      } else if let weight, let column, !feature.isEmpty, !Self.isThresholdName(feature) {
+        let id = intern(feature, into: &model)
+        let needed = Int(model.featureCount) * BackupModel.columnCount
+        if model.weights.count < needed {
+          model.weights.append(contentsOf: repeatElement(0, count: needed - model.weights.count))
+        }
+        model.weights[Int(id) * BackupModel.columnCount + column] = weight
+      } else {
+        throw RuleBookError.invalid(
+          path: "\(path):\(lineNumber)",
+          reason: "expected `column<TAB>feature<TAB>weight` with a move id or side:secure|side:insecure as the column "
+            + "(or `*<TAB><weak-evidence><TAB>words`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
+      }
+    }
+
+    /// The weight column a row's first cell names: a move id (any case, `_` for `-`) or a side.
+    private mutating func column(named name: UnsafeBufferPointer<UInt8>) -> Int? {
+      if name.elementsEqual(lastColumnName) { return lastColumn }
+      let text = String(decoding: name, as: UTF8.self)
+      let column = Self.columnByName[text] ?? Move(id: text).flatMap { Self.columnByName[$0.rawValue] }
+      lastColumnName = Array(name)
+      lastColumn = column
+      return column
+    }
+
+    /// A feature's id, interning it when new. Its words are split at spaces and interned first; a
+    /// pair or a triple is keyed by its words' ids, anything else is one word, spaces and all.
+    private mutating func intern(_ feature: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) -> Int32 {
+      if let id = features.value(for: feature) { return id }
+      let start = Int32(partList.count)
+      if BackupModel.isASCII(feature) {
+        var wordStart = 0
+        for index in 0...feature.count where index == feature.count || feature[index] == UInt8(ascii: " ") {
+          if index > wordStart { partList.append(model.unigram(UnsafeBufferPointer(rebasing: feature[wordStart..<index]))) }
+          wordStart = index + 1
+        }
+      } else {
+        // Split as `String` does, by characters: a space may carry a combining mark.
+        for part in String(decoding: feature, as: UTF8.self).split(separator: " ") {
+          partList.append(model.unigram(String(part)))
+        }
+      }
+      let parts = partList[Int(start)...]
+      var id: Int32
+      switch parts.count {
+      case 2:
+        let key = BackupModel.key(parts[parts.startIndex], parts[parts.startIndex + 1])
+        id = model.bigramIDs.value(for: key, orInsert: model.featureCount)
+        if id == model.featureCount { id = model.newFeature() }
+      case 3:
+        let key = BackupModel.key(parts[parts.startIndex], parts[parts.startIndex + 1], parts[parts.startIndex + 2])
+        id = model.trigramIDs.value(for: key, orInsert: model.featureCount)
+        if id == model.featureCount { id = model.newFeature() }
+      default:
+        id = model.unigram(feature)
+      }
+      features.insert(feature, value: id)
+      partRuns.append((id, start, Int32(partList.count)))
+      return id
+    }
+
+    /// Flags weak evidence (features whose every word is a `<weak-evidence>` word or a sentence
+    /// edge), finds the sentence edges' ids and sizes the weights to every feature.
+    private mutating func finish(_ model: inout BackupModel) {
+      var weakWord = [Bool](repeating: false, count: Int(model.featureCount))
+      for word in weakWords + [BackupModel.sentenceStart, BackupModel.sentenceEnd] {
+        if let id = model.wordsByString[word] { weakWord[Int(id)] = true }
+      }
+      model.isWeak = [Bool](repeating: false, count: Int(model.featureCount))
+      for run in partRuns {
+        model.isWeak[Int(run.feature)] = partList[Int(run.start)..<Int(run.end)].allSatisfy { weakWord[Int($0)] }
+      }
+      model.sentenceStartID = model.wordsByString[BackupModel.sentenceStart] ?? -1
+      model.sentenceEndID = model.wordsByString[BackupModel.sentenceEnd] ?? -1
+      let size = Int(model.featureCount) * BackupModel.columnCount
+      model.weights.append(contentsOf: repeatElement(0, count: size - model.weights.count))
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+      bytes.count == text.utf8CodeUnitCount
+        && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    }
+
+    /// Whether a feature ends in `threshold>` (`<threshold>`, `<mixed-threshold>`, a misspelt one).
+    private static func isThresholdName(_ feature: UnsafeBufferPointer<UInt8>) -> Bool {
+      guard BackupModel.isASCII(feature) else { return String(decoding: feature, as: UTF8.self).hasSuffix("threshold>") }
+      let suffix: StaticString = "threshold>"
+      let length = suffix.utf8CodeUnitCount
+      return feature.count >= length
+        && memcmp(feature.baseAddress! + (feature.count - length), suffix.utf8Start, length) == 0
+    }
+  }
+
+  /// Powers of ten exact in a `Float` (5^10 < 2^24).
+  private static let powersOfTen: [Float] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+
+  /// A weight cell as `Float(String)` reads it. Plain decimals of up to 7 digits (`-1.0962`) are
+  /// read in place: the digits and the power of ten are exact in a `Float`, so one division rounds
+  /// correctly, as `Float(String)` does. Anything else goes through `Float(String)`.
+  static func weight(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
+    var index = 0
+    let negative = bytes.first == UInt8(ascii: "-")
+    if negative { index = 1 }
+    var mantissa: UInt32 = 0
+    var digits = 0
+    var fractionDigits = 0
+    var seenPoint = false
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+        digits += 1
+        guard digits <= 7 else { return Float(String(decoding: bytes, as: UTF8.self)) }
+        mantissa = mantissa * 10 + UInt32(byte - UInt8(ascii: "0"))
+        if seenPoint { fractionDigits += 1 }
+      } else if byte == UInt8(ascii: "."), !seenPoint {
+        seenPoint = true
+      } else {
+        return Float(String(decoding: bytes, as: UTF8.self))
+      }
+      index += 1
+    }
+    guard digits > 0 else { return Float(String(decoding: bytes, as: UTF8.self)) }
+    let value = Float(mantissa) / powersOfTen[fractionDigits]
+    return negative ? -value : value
   }
 
   /// A feature present in a reply, with the tokens that carry it.
@@ -182,15 +374,15 @@ public struct BackupModel: Sendable {
       seen[word] |= bit
       present.append(Present(feature: feature, tokens: range))
     }
-    let start = unigramIDs[Self.sentenceStart]
-    let end = unigramIDs[Self.sentenceEnd]
+    let start: Int32? = sentenceStartID >= 0 ? sentenceStartID : nil
+    let end: Int32? = sentenceEndID >= 0 ? sentenceEndID : nil
     // Unigram ids of the current sentence's tokens so far (nil: a word the model never saw).
     var sentence: [Int32?] = []
     var sentenceFirst = 0
     for index in 0...tokens.count {
       if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
         if let last = sentence.last, let last, let end {
-          add(bigramIDs[Self.key(last, end)], index - 1..<index)
+          add(bigramIDs.value(for: Self.key(last, end)), index - 1..<index)
         }
         if index == tokens.count { break }
         sentence.removeAll(keepingCapacity: true)
@@ -199,11 +391,11 @@ public struct BackupModel: Sendable {
       let id = unigramID(tokens[index])
       add(id, index..<index + 1)
       if let id {
-        if sentence.isEmpty, let start { add(bigramIDs[Self.key(start, id)], index..<index + 1) }
+        if sentence.isEmpty, let start { add(bigramIDs.value(for: Self.key(start, id)), index..<index + 1) }
         if let previous = sentence.last, let previous {
-          add(bigramIDs[Self.key(previous, id)], index - 1..<index + 1)
+          add(bigramIDs.value(for: Self.key(previous, id)), index - 1..<index + 1)
           if sentence.count >= 2, let before = sentence[sentence.count - 2] {
-            add(trigramIDs[Self.key(before, previous, id)], index - 2..<index + 1)
+            add(trigramIDs.value(for: Self.key(before, previous, id)), index - 2..<index + 1)
           }
         }
       }
@@ -259,7 +451,7 @@ public struct BackupModel: Sendable {
   /// common words only; nil when none weighs for it.
   private func strongest(_ present: [Present], column: Int) -> Range<Int>? {
     var best: (weight: Float, tokens: Range<Int>)?
-    for item in present where !weakEvidence.contains(item.feature) {
+    for item in present where !isWeak[Int(item.feature)] {
       let weight = weights[Int(item.feature) * Self.columnCount + column]
       if weight > (best?.weight ?? 0) { best = (weight, item.tokens) }
     }
