@@ -119,7 +119,7 @@ struct RuleIndex: Sendable {
             let variantIndex = Int32(variants.count)
             variants.append(Variant(rule: Int32(number), role: role, firstStep: first, stepCount: Int32(source.count)))
             // Anchors: the two required steps whose tokens are rarest (no common words, fewest ids).
-            var candidates: [Set<Int32>] = []
+            var candidates: [Candidate] = []
             for step in source {
               var ids: Set<Int32>
               switch step {
@@ -132,29 +132,26 @@ struct RuleIndex: Sendable {
                 }
               default: continue
               }
-              ids = ids.filter { $0 >= 0 }
-              if !ids.isEmpty { candidates.append(ids) }
+              if ids.contains(where: { $0 < 0 }) { ids = ids.filter { $0 >= 0 } }
+              if !ids.isEmpty {
+                let often = ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
+                candidates.append(
+                  Candidate(ids: ids, common: !ids.isDisjoint(with: commonWords), often: often, order: candidates.count))
+              }
             }
             // Rarest first: sets without common words before those with, then the least frequent
-            // in sample text, then the smaller.
-            func often(_ ids: Set<Int32>) -> Int {
-              ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
-            }
+            // in sample text, then the smaller (then step order).
             candidates.sort { a, b in
-              let ac = !a.isDisjoint(with: commonWords)
-              let bc = !b.isDisjoint(with: commonWords)
-              if ac != bc { return !ac }
-              let (af, bf) = (often(a), often(b))
-              return af != bf ? af < bf : a.count < b.count
+              (a.common ? 1 : 0, a.often, a.ids.count, a.order) < (b.common ? 1 : 0, b.often, b.ids.count, b.order)
             }
             var needed: UInt8 = 0
-            if let anchor = candidates.first {
+            if let anchor = candidates.first?.ids {
               needed |= 1
               for id in anchor where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
               // A second anchor only when it is a different, uncommon set: it must cut work, not add it.
-              if candidates.count > 1, candidates[1] != anchor, candidates[1].isDisjoint(with: commonWords) {
+              if candidates.count > 1, !candidates[1].common, candidates[1].ids != anchor {
                 needed |= 2
-                for id in candidates[1] where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
+                for id in candidates[1].ids where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
               }
             } else {
               unanchored.append(variantIndex)
@@ -162,7 +159,7 @@ struct RuleIndex: Sendable {
             anchorsNeeded.append(needed)
             // Every required step beyond the anchors, checked once per reply before the first try.
             var requirements: [Int32] = []
-            for set in candidates.dropFirst(needed == 3 ? 2 : 1) {
+            for set in candidates.dropFirst(needed == 3 ? 2 : 1).map(\.ids) {
               let known = requirementIndex[set]
               let index = known ?? Int32(requirementIndex.count)
               if known == nil {
@@ -246,6 +243,17 @@ struct RuleIndex: Sendable {
       secondAnchored.append(contentsOf: list)
       secondAnchoredEnd.append(Int32(secondAnchored.count))
     }
+  }
+
+  /// A required step's tokens, with what ranks it as an anchor, computed once per step.
+  private struct Candidate {
+    var ids: Set<Int32>
+    /// Whether any of its tokens is a common word.
+    var common: Bool
+    /// How often its tokens occur in the sample replies.
+    var often: Int
+    /// Its place among the variant's required steps.
+    var order: Int
   }
 
   /// Every match of every variant, at most one per rule and role for each start token.
