@@ -364,42 +364,54 @@ public struct BackupModel: Sendable {
   /// sentence's first and last word (`<s> word`, `word </s>`).
   private func presentFeatures(in tokens: [Token]) -> [Present] {
     var present: [Present] = []
-    present.reserveCapacity(tokens.count * 3)
-    var seen = [UInt64](repeating: 0, count: (Int(featureCount) + 63) / 64)
-    func add(_ feature: Int32?, _ range: Range<Int>) {
-      guard let feature else { return }
-      let word = Int(feature) >> 6
-      let bit = UInt64(1) << UInt64(Int(feature) & 63)
-      if seen[word] & bit != 0 { return }
-      seen[word] |= bit
-      present.append(Present(feature: feature, tokens: range))
-    }
-    let start: Int32? = sentenceStartID >= 0 ? sentenceStartID : nil
-    let end: Int32? = sentenceEndID >= 0 ? sentenceEndID : nil
-    // Unigram ids of the current sentence's tokens so far (nil: a word the model never saw).
-    var sentence: [Int32?] = []
-    var sentenceFirst = 0
-    for index in 0...tokens.count {
-      if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
-        if let last = sentence.last, let last, let end {
-          add(bigramIDs.value(for: Self.key(last, end)), index - 1..<index)
+    present.reserveCapacity(tokens.count * 3 + 1)
+    // The features added so far, in a small open-addressing set sized to the reply (a token adds
+    // at most four features) rather than a bitset of every feature of the model.
+    let bound = min(tokens.count * 4, Int(featureCount))
+    var capacity = 16
+    while capacity < bound * 2 { capacity <<= 1 }
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { seen in
+      seen.initialize(repeating: -1)
+      let mask = capacity - 1
+      func add(_ feature: Int32?, _ range: Range<Int>) {
+        guard let feature else { return }
+        var slot = Int(truncatingIfNeeded: UInt32(bitPattern: feature) &* 0x9E37_79B1) & mask
+        while seen[slot] >= 0 {
+          if seen[slot] == feature { return }
+          slot = (slot + 1) & mask
         }
-        if index == tokens.count { break }
-        sentence.removeAll(keepingCapacity: true)
-        sentenceFirst = index
+        seen[slot] = feature
+        present.append(Present(feature: feature, tokens: range))
       }
-      let id = unigramID(tokens[index])
-      add(id, index..<index + 1)
-      if let id {
-        if sentence.isEmpty, let start { add(bigramIDs.value(for: Self.key(start, id)), index..<index + 1) }
-        if let previous = sentence.last, let previous {
-          add(bigramIDs.value(for: Self.key(previous, id)), index - 1..<index + 1)
-          if sentence.count >= 2, let before = sentence[sentence.count - 2] {
-            add(trigramIDs.value(for: Self.key(before, previous, id)), index - 2..<index + 1)
+      // The unigram ids of the sentence's previous two tokens (-1: no such token, or a word the
+      // model never saw).
+      var previous: Int32 = -1
+      var before: Int32 = -1
+      var sentenceFirst = 0
+      for index in 0...tokens.count {
+        if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
+          if previous >= 0, sentenceEndID >= 0 {
+            add(bigramIDs.value(for: Self.key(previous, sentenceEndID)), index - 1..<index)
+          }
+          if index == tokens.count { break }
+          previous = -1
+          before = -1
+          sentenceFirst = index
+        }
+        let id = unigramID(tokens[index]) ?? -1
+        if id >= 0 {
+          add(id, index..<index + 1)
+          if index == sentenceFirst, sentenceStartID >= 0 {
+            add(bigramIDs.value(for: Self.key(sentenceStartID, id)), index..<index + 1)
+          }
+          if previous >= 0 {
+            add(bigramIDs.value(for: Self.key(previous, id)), index - 1..<index + 1)
+            if before >= 0 { add(trigramIDs.value(for: Self.key(before, previous, id)), index - 2..<index + 1) }
           }
         }
+        before = previous
+        previous = id
       }
-      sentence.append(id)
     }
     return present
   }
@@ -420,7 +432,8 @@ public struct BackupModel: Sendable {
   /// whose evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
   /// *lazy*") gets nothing: the rules read those words and decided.
   func findings(in tokens: [Token], found known: MoveSet, cancelled: [CancelledMatch] = []) -> [Finding] {
-    let vetoed = MoveSet(cancelled.map(\.move))
+    var vetoed = MoveSet()
+    for match in cancelled { vetoed.insert(match.move) }
     let hasSide = [known.hasSecure, known.hasInsecure]
     guard featureCount > 0, !tokens.isEmpty, !(hasSide[0] && hasSide[1]) else { return [] }
     let present = presentFeatures(in: tokens)
@@ -436,8 +449,12 @@ public struct BackupModel: Sendable {
       let threshold = hasSide[1 - side] ? mixedThresholds[side] : sideThresholds[side]
       guard logits[Self.moveCount + side] > threshold else { continue }
       let secure = side == 0
-      let options = Self.moves.indices.filter { Self.moves[$0].isSecure == secure && !vetoed.contains(Self.moves[$0]) }
-      guard let move = options.max(by: { logits[$0] < logits[$1] }),
+      // The side's most probable move no rule cancelled (the first of equals).
+      var best: Int?
+      for index in Self.moves.indices where Self.moves[index].isSecure == secure && !vetoed.contains(Self.moves[index]) {
+        if best.map({ logits[$0] < logits[index] }) ?? true { best = index }
+      }
+      guard let move = best,
         let range = strongest(present, column: move) ?? strongest(present, column: Self.moveCount + side)
       else { continue }
       if cancelled.contains(where: { $0.move.isSecure == secure && $0.tokens.overlaps(range) }) { continue }
