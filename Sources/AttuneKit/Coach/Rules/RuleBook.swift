@@ -487,8 +487,7 @@ struct PatternCompiler {
         }
         var sequences: [[Node]] = []
         var words: [WordSource] = []
-        for option in text.split(separator: "|") {
-          let option = String(option)
+        for option in Self.options(of: text) {
           if option.hasPrefix("@") {
             let name = String(option.dropFirst())
             guard let entries = lists[name] else {
@@ -511,6 +510,13 @@ struct PatternCompiler {
       }
     }
     return optional ? .optional(node) : node
+  }
+
+  /// An atom's `|`-separated options: split on the bytes when ASCII (where bytes and characters
+  /// are one), as characters otherwise.
+  private static func options(of atom: String) -> [String] {
+    guard atom.utf8.allSatisfy({ $0 < 0x80 }) else { return atom.split(separator: "|").map(String.init) }
+    return atom.utf8.split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
   }
 
   private func expand(_ node: Node, intern: (String) -> Int32) -> [[Pattern.Step]] {
