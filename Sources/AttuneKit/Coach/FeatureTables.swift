@@ -42,12 +42,6 @@ struct ByteKeyTable: Sendable {
     return entry >= 0 ? values[entry] : nil
   }
 
-  /// The value stored for the UTF-8 bytes of `text`, or nil.
-  func value(for text: String) -> Int32? {
-    if let found = text.utf8.withContiguousStorageIfAvailable({ value(for: $0) }) { return found }
-    return Array(text.utf8).withUnsafeBufferPointer { value(for: $0) }
-  }
-
   /// Stores `value` for `key`, which must not be in the table yet.
   mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) {
     insert(key, hash: Self.hash(key), value: value)
@@ -65,7 +59,9 @@ struct ByteKeyTable: Sendable {
           if hashes[stored] == hash {
             let start = Int(keyStart[stored])
             let end = Int(keyEnd[stored])
-            if end - start == key.count, memcmp(arena.baseAddress! + start, key.baseAddress!, key.count) == 0 {
+            if end - start == key.count,
+              key.isEmpty || memcmp(arena.baseAddress! + start, key.baseAddress!, key.count) == 0
+            {
               return stored
             }
           }
