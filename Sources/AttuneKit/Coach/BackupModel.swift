@@ -25,25 +25,38 @@ public struct BackupModel: Sendable {
   private static let sentenceStart = "<s>"
   private static let sentenceEnd = "</s>"
 
-  private var unigramIDs: [String: Int32] = [:]
+  /// Unigram ids by the words' UTF-8 bytes: the fast path, for the parser and for replies.
+  private var words = ByteKeyTable()
+  /// Unigram ids by `String`, which compares by canonical equivalence as the model's words always
+  /// have been: the authority when the bytes alone do not decide (non-ASCII text missing from `words`).
+  private var wordsByString: [String: Int32] = [:]
+  /// Whether some non-ASCII word of the model equals an ASCII one as a `String` (it holds U+037E,
+  /// U+1FEF or U+212A, the only scalars that decompose to ASCII): then an ASCII word missing from
+  /// `words` may still be in `wordsByString`. Never so in the shipped model.
+  private var hasASCIIAliases = false
   /// The unigram feature of each word of the rule book's vocabulary (-1: none), so a token's
   /// feature is an array lookup by its id rather than a string hash.
   private var unigramByVocabulary: [Int32] = []
-  private var bigramIDs: [UInt64: Int32] = [:]
-  private var trigramIDs: [UInt64: Int32] = [:]
+  private var bigramIDs = PackedKeyTable()
+  private var trigramIDs = PackedKeyTable()
+  /// The unigram ids of `<s>` and `</s>` (-1: none).
+  private var sentenceStartID: Int32 = -1
+  private var sentenceEndID: Int32 = -1
   /// Feature-major weights: `weights[feature * columnCount + column]`.
   private var weights: [Float] = []
   private var bias: [Float]
   /// Per side (secure, insecure): the logit its side model must exceed when the rules found nothing.
   private var sideThresholds: [Float] = [.infinity, .infinity]
-  /// Per side: the logit needed when the rules found the other side elsewhere in the reply (a
-  /// mixed verdict: "Thanks for cooking. Would it kill you to wipe the counter?").
+  /// Per side: the logit needed when the rules found the other side (a wrong mixed verdict costs more).
   private var mixedThresholds: [Float] = [.infinity, .infinity]
   /// Per side: the logit needed when the evidence lies in the words or the clause where the rules
   /// found the other side: the model reading the same words the other way, which is rarely right.
   private var samePlaceThresholds: [Float] = [.infinity, .infinity]
-  /// Features made only of common words ("if", "and you"): no evidence on their own.
-  private var weakEvidence = Set<Int32>()
+  /// The logit a further move of a side already present needs on its own (a second secure move
+  /// beside a first, say): it changes the moves, never the verdict.
+  private var extraThreshold: Float = .infinity
+  /// Per feature: made only of common words ("if", "and you"), so no evidence on its own.
+  private var isWeak: [Bool] = []
   private(set) var featureCount: Int32 = 0
 
   /// An empty model that never adds a move.
@@ -57,48 +70,11 @@ public struct BackupModel: Sendable {
   public init(tsv: String, path: String = "backup-model.tsv") throws {
     self.init()
     bias = Array(repeating: 0, count: Self.columnCount)
-    var pending: [(Int32, Int, Float)] = []
-    pending.reserveCapacity(65_536)
-    var lineNumber = 0
-    var columnByName = Dictionary(uniqueKeysWithValues: Self.moves.enumerated().map { ($1.rawValue, $0) })
-    columnByName["side:secure"] = Self.moveCount
-    columnByName["side:insecure"] = Self.moveCount + 1
-    var weakWords: [Substring] = []
-    var featureWords: [Int32: String] = [:]
-    for line in tsv.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-      lineNumber += 1
-      guard let first = line.first, first != UInt8(ascii: "#") else { continue }
-      let cells = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-      let columnName = String(decoding: cells[0], as: UTF8.self)
-      if columnName == "move" { continue }
-      let feature = cells.count == 3 ? String(decoding: cells[1], as: UTF8.self) : ""
-      let value = cells.count == 3 ? String(decoding: cells[2], as: UTF8.self) : ""
-      let weight = Float(value)
-      let column = columnByName[columnName] ?? Move(id: columnName).flatMap { columnByName[$0.rawValue] }
-      switch (columnName, feature, weight, column) {
-      case ("*", "<weak-evidence>", _, _): weakWords.append(contentsOf: value.split(separator: " "))
-      case (_, "<bias>", let weight?, let column?): bias[column] = weight
-      case (_, "<threshold>", let weight?, let column?) where column >= Self.moveCount:
-        sideThresholds[column - Self.moveCount] = weight
-      case (_, "<mixed-threshold>", let weight?, let column?) where column >= Self.moveCount:
-        mixedThresholds[column - Self.moveCount] = weight
-      case (_, "<same-place-threshold>", let weight?, let column?) where column >= Self.moveCount:
-        samePlaceThresholds[column - Self.moveCount] = weight
-      case (_, _, let weight?, let column?) where !feature.isEmpty && !feature.hasSuffix("threshold>"):
-        let id = intern(feature)
-        pending.append((id, column, weight))
-        featureWords[id] = feature
-      default:
-        throw RuleBookError.invalid(
-          path: "\(path):\(lineNumber)",
-          reason: "expected `column<TAB>feature<TAB>weight` with a move id or side:secure|side:insecure as the column "
-            + "(or `*<TAB><weak-evidence><TAB>words`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
-      }
-    }
-    let weak = Set(weakWords.map(String.init) + [Self.sentenceStart, Self.sentenceEnd])
-    weakEvidence = Set(featureWords.filter { $0.value.split(separator: " ").allSatisfy { weak.contains(String($0)) } }.keys)
-    weights = Array(repeating: 0, count: Int(featureCount) * Self.columnCount)
-    for (feature, column, weight) in pending { weights[Int(feature) * Self.columnCount + column] = weight }
+    var text = tsv
+    var parser = Parser(path: path)
+    var model = self
+    try text.withUTF8 { try parser.parse($0, into: &model) }
+    self = model
   }
 
   /// Loads the model file, or an empty model when there is none.
@@ -118,7 +94,7 @@ public struct BackupModel: Sendable {
     let size = Int(vocabulary.values.max() ?? -1) + 1
     unigramByVocabulary = Array(repeating: -1, count: size)
     for (word, id) in vocabulary where id >= 0 {
-      unigramByVocabulary[Int(id)] = unigramIDs[word] ?? -1
+      unigramByVocabulary[Int(id)] = wordsByString[word] ?? -1
     }
   }
 
@@ -130,33 +106,54 @@ public struct BackupModel: Sendable {
       let id = unigramByVocabulary[Int(token.id)]
       return id >= 0 ? id : nil
     }
-    return unigramIDs[token.text]
+    return unigramID(token.text)
   }
 
-  private mutating func intern(_ feature: String) -> Int32 {
-    let parts = feature.split(separator: " ").map { unigram(String($0)) }
-    switch parts.count {
-    case 2:
-      let key = Self.key(parts[0], parts[1])
-      if let id = bigramIDs[key] { return id }
-      bigramIDs[key] = featureCount
-    case 3:
-      let key = Self.key(parts[0], parts[1], parts[2])
-      if let id = trigramIDs[key] { return id }
-      trigramIDs[key] = featureCount
-    default:
-      return unigram(feature)
+  /// The unigram id of a word not in the rule book's vocabulary: by its bytes, by `String` when
+  /// the bytes cannot decide.
+  private func unigramID(_ word: String) -> Int32? {
+    var isASCII = true
+    let found = word.utf8.withContiguousStorageIfAvailable { bytes -> Int32? in
+      isASCII = Self.isASCII(bytes)
+      return words.value(for: bytes)
     }
+    if let found = found, let found { return found }
+    if found != nil, isASCII, !hasASCIIAliases { return nil }
+    return wordsByString[word]
+  }
+
+  private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.allSatisfy { $0 < 0x80 }
+  }
+
+  /// A new feature id.
+  private mutating func newFeature() -> Int32 {
     featureCount += 1
     return featureCount - 1
   }
 
-  private mutating func unigram(_ word: String) -> Int32 {
-    if let id = unigramIDs[word] { return id }
-    let id = featureCount
-    featureCount += 1
-    unigramIDs[word] = id
+  /// The unigram id of a word, interning it when new. Words equal as `String`s share one id.
+  private mutating func unigram(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    if let id = words.value(for: bytes) { return id }
+    let word = String(decoding: bytes, as: UTF8.self)
+    let id: Int32
+    if let known = wordsByString[word] {
+      id = known
+    } else {
+      id = newFeature()
+      wordsByString[word] = id
+      if !Self.isASCII(bytes) {
+        hasASCIIAliases = hasASCIIAliases
+          || word.unicodeScalars.contains { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }
+      }
+    }
+    words.insert(bytes, value: id)
     return id
+  }
+
+  private mutating func unigram(_ word: String) -> Int32 {
+    var word = word
+    return word.withUTF8 { unigram($0) }
   }
 
   private static func key(_ a: Int32, _ b: Int32) -> UInt64 {
@@ -166,6 +163,205 @@ public struct BackupModel: Sendable {
   /// Three feature ids (each below 2^21) in one key.
   private static func key(_ a: Int32, _ b: Int32, _ c: Int32) -> UInt64 {
     UInt64(UInt32(bitPattern: a)) << 42 | UInt64(UInt32(bitPattern: b)) << 21 | UInt64(UInt32(bitPattern: c))
+  }
+
+  // MARK: - Parsing
+
+  /// Reads the model file's lines on their UTF-8 bytes: no `String` per line or cell, weights
+  /// parsed in place, each distinct feature split into words once.
+  private struct Parser {
+    let path: String
+    var lineNumber = 0
+    /// Feature ids by the feature as written (`love you`), so its other rows (one per column)
+    /// cost one lookup.
+    var features = ByteKeyTable(capacity: 32_768)
+    /// Each distinct feature's words (unigram ids), as runs of `partList`, to flag weak evidence
+    /// once every row is read: `(feature, start, end)`.
+    var partRuns: [(feature: Int32, start: Int32, end: Int32)] = []
+    var partList: [Int32] = []
+    /// The `<weak-evidence>` words.
+    var weakWords: [String] = []
+    /// The last row's column cell and what it named (rows come grouped by column).
+    var lastColumnName: [UInt8] = []
+    var lastColumn: Int?
+    static let columnByName: [String: Int] = {
+      var names = Dictionary(uniqueKeysWithValues: BackupModel.moves.enumerated().map { ($1.rawValue, $0) })
+      names["side:secure"] = BackupModel.moveCount
+      names["side:insecure"] = BackupModel.moveCount + 1
+      return names
+    }()
+
+    init(path: String) {
+      self.path = path
+    }
+
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) throws {
+      partRuns.reserveCapacity(32_768)
+      partList.reserveCapacity(65_536)
+      model.weights.reserveCapacity(32_768 * BackupModel.columnCount)
+      var lineStart = 0
+      while lineStart <= bytes.count {
+        var lineEnd = lineStart
+        while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        lineNumber += 1
+        try parseLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), into: &model)
+        lineStart = lineEnd + 1
+      }
+      finish(&model)
+    }
+
+    private mutating func parseLine(_ line: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) throws {
+      guard let first = line.first, first != UInt8(ascii: "#") else { return }
+      // Cells: the column, the feature, and the rest of the line (the weight, or the weak words).
+      let tab = UInt8(ascii: "\t")
+      let firstTab = line.firstIndex(of: tab) ?? line.count
+      let name = UnsafeBufferPointer(rebasing: line[..<firstTab])
+      if Self.equals(name, "move") { return }
+      var feature = UnsafeBufferPointer(rebasing: line[0..<0])
+      var value = feature
+      if firstTab < line.count, let secondTab = line[(firstTab + 1)...].firstIndex(of: tab) {
+        feature = UnsafeBufferPointer(rebasing: line[(firstTab + 1)..<secondTab])
+        value = UnsafeBufferPointer(rebasing: line[(secondTab + 1)...])
+      }
+      let weight = BackupModel.weight(value)
+      let column = column(named: name)
+      let moveCount = BackupModel.moveCount
+      if Self.equals(name, "*"), Self.equals(feature, "<weak-evidence>") {
+        weakWords.append(contentsOf: String(decoding: value, as: UTF8.self).split(separator: " ").map(String.init))
+      } else if Self.equals(feature, "<bias>"), let weight, let column {
+        model.bias[column] = weight
+      } else if Self.equals(feature, "<threshold>"), let weight, let column, column >= moveCount {
+        model.sideThresholds[column - moveCount] = weight
+      } else if Self.equals(feature, "<mixed-threshold>"), let weight, let column, column >= moveCount {
+        model.mixedThresholds[column - moveCount] = weight
+      } else if Self.equals(feature, "<same-place-threshold>"), let weight, let column, column >= moveCount {
+        model.samePlaceThresholds[column - moveCount] = weight
+      } else if Self.equals(name, "*"), Self.equals(feature, "<extra-threshold>"), let weight {
+        model.extraThreshold = weight
+      } else if let weight, let column, !feature.isEmpty, !Self.isThresholdName(feature) {
+        let id = intern(feature, into: &model)
+        let needed = Int(model.featureCount) * BackupModel.columnCount
+        if model.weights.count < needed {
+          model.weights.append(contentsOf: repeatElement(0, count: needed - model.weights.count))
+        }
+        model.weights[Int(id) * BackupModel.columnCount + column] = weight
+      } else {
+        throw RuleBookError.invalid(
+          path: "\(path):\(lineNumber)",
+          reason: "expected `column<TAB>feature<TAB>weight` with a move id or side:secure|side:insecure as the column "
+            + "(or `*<TAB><weak-evidence><TAB>words`), got '\(String(decoding: line.prefix(60), as: UTF8.self))'")
+      }
+    }
+
+    /// The weight column a row's first cell names: a move id (any case, `_` for `-`) or a side.
+    private mutating func column(named name: UnsafeBufferPointer<UInt8>) -> Int? {
+      if name.elementsEqual(lastColumnName) { return lastColumn }
+      let text = String(decoding: name, as: UTF8.self)
+      let column = Self.columnByName[text] ?? Move(id: text).flatMap { Self.columnByName[$0.rawValue] }
+      lastColumnName = Array(name)
+      lastColumn = column
+      return column
+    }
+
+    /// A feature's id, interning it when new. Its words are split at spaces and interned first; a
+    /// pair or a triple is keyed by its words' ids, anything else is one word, spaces and all.
+    private mutating func intern(_ feature: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) -> Int32 {
+      if let id = features.value(for: feature) { return id }
+      let start = Int32(partList.count)
+      if BackupModel.isASCII(feature) {
+        var wordStart = 0
+        for index in 0...feature.count where index == feature.count || feature[index] == UInt8(ascii: " ") {
+          if index > wordStart { partList.append(model.unigram(UnsafeBufferPointer(rebasing: feature[wordStart..<index]))) }
+          wordStart = index + 1
+        }
+      } else {
+        // Split as `String` does, by characters: a space may carry a combining mark.
+        for part in String(decoding: feature, as: UTF8.self).split(separator: " ") {
+          partList.append(model.unigram(String(part)))
+        }
+      }
+      let parts = partList[Int(start)...]
+      var id: Int32
+      switch parts.count {
+      case 2:
+        let key = BackupModel.key(parts[parts.startIndex], parts[parts.startIndex + 1])
+        id = model.bigramIDs.value(for: key, orInsert: model.featureCount)
+        if id == model.featureCount { id = model.newFeature() }
+      case 3:
+        let key = BackupModel.key(parts[parts.startIndex], parts[parts.startIndex + 1], parts[parts.startIndex + 2])
+        id = model.trigramIDs.value(for: key, orInsert: model.featureCount)
+        if id == model.featureCount { id = model.newFeature() }
+      default:
+        id = model.unigram(feature)
+      }
+      features.insert(feature, value: id)
+      partRuns.append((id, start, Int32(partList.count)))
+      return id
+    }
+
+    /// Flags weak evidence (features whose every word is a `<weak-evidence>` word or a sentence
+    /// edge), finds the sentence edges' ids and sizes the weights to every feature.
+    private mutating func finish(_ model: inout BackupModel) {
+      var weakWord = [Bool](repeating: false, count: Int(model.featureCount))
+      for word in weakWords + [BackupModel.sentenceStart, BackupModel.sentenceEnd] {
+        if let id = model.wordsByString[word] { weakWord[Int(id)] = true }
+      }
+      model.isWeak = [Bool](repeating: false, count: Int(model.featureCount))
+      for run in partRuns {
+        model.isWeak[Int(run.feature)] = partList[Int(run.start)..<Int(run.end)].allSatisfy { weakWord[Int($0)] }
+      }
+      model.sentenceStartID = model.wordsByString[BackupModel.sentenceStart] ?? -1
+      model.sentenceEndID = model.wordsByString[BackupModel.sentenceEnd] ?? -1
+      let size = Int(model.featureCount) * BackupModel.columnCount
+      model.weights.append(contentsOf: repeatElement(0, count: size - model.weights.count))
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+      bytes.count == text.utf8CodeUnitCount
+        && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    }
+
+    /// Whether a feature ends in `threshold>` (`<threshold>`, `<mixed-threshold>`, a misspelt one).
+    private static func isThresholdName(_ feature: UnsafeBufferPointer<UInt8>) -> Bool {
+      guard BackupModel.isASCII(feature) else { return String(decoding: feature, as: UTF8.self).hasSuffix("threshold>") }
+      let suffix: StaticString = "threshold>"
+      let length = suffix.utf8CodeUnitCount
+      return feature.count >= length
+        && memcmp(feature.baseAddress! + (feature.count - length), suffix.utf8Start, length) == 0
+    }
+  }
+
+  /// Powers of ten exact in a `Float` (5^10 < 2^24).
+  private static let powersOfTen: [Float] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
+
+  /// A weight cell as `Float(String)` reads it. Plain decimals of up to 7 digits (`-1.0962`) are
+  /// read in place: the digits and the power of ten are exact in a `Float`, so one division rounds
+  /// correctly, as `Float(String)` does. Anything else goes through `Float(String)`.
+  static func weight(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
+    var index = 0
+    let negative = bytes.first == UInt8(ascii: "-")
+    if negative { index = 1 }
+    var mantissa: UInt32 = 0
+    var digits = 0
+    var fractionDigits = 0
+    var seenPoint = false
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+        digits += 1
+        guard digits <= 7 else { return Float(String(decoding: bytes, as: UTF8.self)) }
+        mantissa = mantissa * 10 + UInt32(byte - UInt8(ascii: "0"))
+        if seenPoint { fractionDigits += 1 }
+      } else if byte == UInt8(ascii: "."), !seenPoint {
+        seenPoint = true
+      } else {
+        return Float(String(decoding: bytes, as: UTF8.self))
+      }
+      index += 1
+    }
+    guard digits > 0 else { return Float(String(decoding: bytes, as: UTF8.self)) }
+    let value = Float(mantissa) / powersOfTen[fractionDigits]
+    return negative ? -value : value
   }
 
   /// A feature present in a reply, with the tokens that carry it.
@@ -178,42 +374,54 @@ public struct BackupModel: Sendable {
   /// sentence's first and last word (`<s> word`, `word </s>`).
   private func presentFeatures(in tokens: [Token]) -> [Present] {
     var present: [Present] = []
-    present.reserveCapacity(tokens.count * 3)
-    var seen = [UInt64](repeating: 0, count: (Int(featureCount) + 63) / 64)
-    func add(_ feature: Int32?, _ range: Range<Int>) {
-      guard let feature else { return }
-      let word = Int(feature) >> 6
-      let bit = UInt64(1) << UInt64(Int(feature) & 63)
-      if seen[word] & bit != 0 { return }
-      seen[word] |= bit
-      present.append(Present(feature: feature, tokens: range))
-    }
-    let start = unigramIDs[Self.sentenceStart]
-    let end = unigramIDs[Self.sentenceEnd]
-    // Unigram ids of the current sentence's tokens so far (nil: a word the model never saw).
-    var sentence: [Int32?] = []
-    var sentenceFirst = 0
-    for index in 0...tokens.count {
-      if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
-        if let last = sentence.last, let last, let end {
-          add(bigramIDs[Self.key(last, end)], index - 1..<index)
+    present.reserveCapacity(tokens.count * 3 + 1)
+    // The features added so far, in a small open-addressing set sized to the reply (a token adds
+    // at most four features) rather than a bitset of every feature of the model.
+    let bound = min(tokens.count * 4, Int(featureCount))
+    var capacity = 16
+    while capacity < bound * 2 { capacity <<= 1 }
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { seen in
+      seen.initialize(repeating: -1)
+      let mask = capacity - 1
+      func add(_ feature: Int32?, _ range: Range<Int>) {
+        guard let feature else { return }
+        var slot = Int(truncatingIfNeeded: UInt32(bitPattern: feature) &* 0x9E37_79B1) & mask
+        while seen[slot] >= 0 {
+          if seen[slot] == feature { return }
+          slot = (slot + 1) & mask
         }
-        if index == tokens.count { break }
-        sentence.removeAll(keepingCapacity: true)
-        sentenceFirst = index
+        seen[slot] = feature
+        present.append(Present(feature: feature, tokens: range))
       }
-      let id = unigramID(tokens[index])
-      add(id, index..<index + 1)
-      if let id {
-        if sentence.isEmpty, let start { add(bigramIDs[Self.key(start, id)], index..<index + 1) }
-        if let previous = sentence.last, let previous {
-          add(bigramIDs[Self.key(previous, id)], index - 1..<index + 1)
-          if sentence.count >= 2, let before = sentence[sentence.count - 2] {
-            add(trigramIDs[Self.key(before, previous, id)], index - 2..<index + 1)
+      // The unigram ids of the sentence's previous two tokens (-1: no such token, or a word the
+      // model never saw).
+      var previous: Int32 = -1
+      var before: Int32 = -1
+      var sentenceFirst = 0
+      for index in 0...tokens.count {
+        if index == tokens.count || (index > sentenceFirst && tokens[index].sentence != tokens[sentenceFirst].sentence) {
+          if previous >= 0, sentenceEndID >= 0 {
+            add(bigramIDs.value(for: Self.key(previous, sentenceEndID)), index - 1..<index)
+          }
+          if index == tokens.count { break }
+          previous = -1
+          before = -1
+          sentenceFirst = index
+        }
+        let id = unigramID(tokens[index]) ?? -1
+        if id >= 0 {
+          add(id, index..<index + 1)
+          if index == sentenceFirst, sentenceStartID >= 0 {
+            add(bigramIDs.value(for: Self.key(sentenceStartID, id)), index..<index + 1)
+          }
+          if previous >= 0 {
+            add(bigramIDs.value(for: Self.key(previous, id)), index - 1..<index + 1)
+            if before >= 0 { add(trigramIDs.value(for: Self.key(before, previous, id)), index - 2..<index + 1) }
           }
         }
+        before = previous
+        previous = id
       }
-      sentence.append(id)
     }
     return present
   }
@@ -228,19 +436,22 @@ public struct BackupModel: Sendable {
     var tokenRange: Range<Int>
   }
 
-  /// What the model adds to the rules' reading: for each side the rules left empty, the side's most
-  /// probable move that no rule cancelled, with the n-gram beyond common words that weighs most for
-  /// it as evidence, when the side model is above the side's threshold. The threshold is higher
-  /// when the rules found the other side (`<mixed-threshold>`), and higher again when the evidence
-  /// lies in the words or the clause where they found it (`<same-place-threshold>`). A side whose
-  /// evidence lies in words a rule of that side matched and cancelled ("I'm not saying you're
-  /// *lazy*") gets nothing: the rules read those words and decided.
+  /// What the model adds to the rules' reading.
+  ///
+  /// For each side the rules left empty: the side's most probable move that no rule cancelled, with
+  /// the n-gram beyond common words that weighs most for it as evidence, when the side model is
+  /// above the side's threshold. The threshold is higher when the rules found the other side
+  /// (`<mixed-threshold>`), and higher again when the evidence lies in the words or the clause where
+  /// they found it (`<same-place-threshold>`). Then any further move of a side now present whose
+  /// own logit is above `<extra-threshold>`. Evidence in words a rule of that side matched and
+  /// cancelled ("I'm not saying you're *lazy*") adds nothing: the rules read those words and decided.
   func findings(in tokens: [Token], read: [(move: Move, tokens: Range<Int>)], cancelled: [CancelledMatch] = []) -> [Finding] {
+    guard featureCount > 0, !tokens.isEmpty else { return [] }
     var known = MoveSet()
     for item in read { known.insert(item.move) }
-    let vetoed = MoveSet(cancelled.map(\.move))
+    var vetoed = MoveSet()
+    for match in cancelled { vetoed.insert(match.move) }
     let hasSide = [known.hasSecure, known.hasInsecure]
-    guard featureCount > 0, !tokens.isEmpty, !(hasSide[0] && hasSide[1]) else { return [] }
     let present = presentFeatures(in: tokens)
     var logits = bias
     weights.withUnsafeBufferPointer { weights in
@@ -249,24 +460,40 @@ public struct BackupModel: Sendable {
         for column in 0..<Self.columnCount { logits[column] += weights[row + column] }
       }
     }
+    func readCancelled(_ range: Range<Int>, secure: Bool) -> Bool {
+      cancelled.contains { $0.move.isSecure == secure && $0.tokens.overlaps(range) }
+    }
     var findings: [Finding] = []
+    var added = known
     for side in 0..<2 where !hasSide[side] {
       let secure = side == 0
-      let options = Self.moves.indices.filter { Self.moves[$0].isSecure == secure && !vetoed.contains(Self.moves[$0]) }
-      guard let move = options.max(by: { logits[$0] < logits[$1] }),
-        let range = strongest(present, column: move) ?? strongest(present, column: Self.moveCount + side)
-      else { continue }
+      // The side's most probable move no rule cancelled (the first of equals).
+      var best: Int?
+      for index in Self.moves.indices where Self.moves[index].isSecure == secure && !vetoed.contains(Self.moves[index]) {
+        if best.map({ logits[$0] < logits[index] }) ?? true { best = index }
+      }
+      // The evidence shown must weigh for the move named, not just for its side.
+      guard let move = best, let range = strongest(present, column: move) else { continue }
       var threshold = sideThresholds[side]
       if hasSide[1 - side] {
-        let other = read.filter { $0.move.isSecure != secure }.map(\.tokens)
         let clause = tokens[range.lowerBound].clause
-        let samePlace = other.contains { $0.overlaps(range) || tokens[$0].contains { $0.clause == clause } }
-        threshold = samePlace ? samePlaceThresholds[side] : mixedThresholds[side]
+        let samePlace = read.contains { item in
+          item.move.isSecure != secure && (item.tokens.overlaps(range) || tokens[item.tokens].contains { $0.clause == clause })
+        }
+        threshold = samePlace ? max(samePlaceThresholds[side], mixedThresholds[side]) : mixedThresholds[side]
       }
-      guard logits[Self.moveCount + side] > threshold else { continue }
-      if cancelled.contains(where: { $0.move.isSecure == secure && $0.tokens.overlaps(range) }) { continue }
+      guard logits[Self.moveCount + side] > threshold, !readCancelled(range, secure: secure) else { continue }
       let probability = 1 / (1 + exp(-logits[Self.moveCount + side]))
       findings.append(Finding(move: Self.moves[move], probability: probability, tokenRange: range))
+      added.insert(Self.moves[move])
+    }
+    for (index, move) in Self.moves.enumerated() where logits[index] > extraThreshold {
+      guard !added.contains(move), !vetoed.contains(move), move.isSecure ? added.hasSecure : added.hasInsecure,
+        let range = strongest(present, column: index), !readCancelled(range, secure: move.isSecure)
+      else { continue }
+      let probability = 1 / (1 + exp(-logits[index]))
+      findings.append(Finding(move: move, probability: probability, tokenRange: range))
+      added.insert(move)
     }
     return findings.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
   }
@@ -275,7 +502,7 @@ public struct BackupModel: Sendable {
   /// common words only; nil when none weighs for it.
   private func strongest(_ present: [Present], column: Int) -> Range<Int>? {
     var best: (weight: Float, tokens: Range<Int>)?
-    for item in present where !weakEvidence.contains(item.feature) {
+    for item in present where !isWeak[Int(item.feature)] {
       let weight = weights[Int(item.feature) * Self.columnCount + column]
       if weight > (best?.weight ?? 0) { best = (weight, item.tokens) }
     }

@@ -136,3 +136,29 @@ private let model = """
   // The same clause as the thanks: the model would be reading the rule's words the other way.
   #expect(coach.annotate("Thanks you clown.").moves.map(\.move) == [.appreciation])
 }
+
+@Test func weightsAreReadAsFloatReadsThem() throws {
+  func read(_ text: String) -> Float? {
+    var text = text
+    return text.withUTF8 { BackupModel.weight($0) }
+  }
+  let cases = [
+    "1.5594", "-1.1021", "0", "-0", "0.0001", "-3.3006", "12345.67", "9999999", "1.", ".5", "-.5", "2.5", "1e-05",
+    "16777217", "0.1234567", "1.23456789", "", "-", ".", "1.2.3", "abc", " 1", "+1.5", "inf", "nan",
+  ]
+  for text in cases {
+    let expected = Float(text)
+    #expect(read(text)?.bitPattern == expected?.bitPattern, "\(text)")
+  }
+  // Every weight of the shipped model.
+  let url = RuleBook.bundledURL.appendingPathComponent("backup-model.tsv")
+  let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+  var checked = 0
+  for line in lines where !line.hasPrefix("#") {
+    let cells = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+    guard cells.count == 3, let expected = Float(cells[2]) else { continue }
+    #expect(read(String(cells[2]))?.bitPattern == expected.bitPattern, "\(line)")
+    checked += 1
+  }
+  #expect(checked > 1000)
+}

@@ -102,11 +102,12 @@ public struct RuleBook: Sendable {
     let lists = file.lists ?? [:]
     // Split once, not at every pattern that names a list.
     let listEntries = lists.mapValues(PatternCompiler.ListEntries.init)
+    let listIDs = PatternCompiler.ListIDs()
     var rules: [CoachRule] = []
     var seen = Set<String>()
     for spec in file.rules {
       let path = spec.file ?? path
-      let compiler = PatternCompiler(lists: listEntries, path: path)
+      let compiler = PatternCompiler(lists: listEntries, listIDs: listIDs, path: path)
       guard let move = Move(id: spec.move) else {
         throw RuleBookError.unknownMove(path: path, rule: spec.id, move: spec.move)
       }
@@ -279,7 +280,22 @@ struct RuleBookFile: Decodable {
 
 struct PatternCompiler {
   let lists: [String: ListEntries]
+  /// Shared by the compilers of every rule, so a list's words are interned once, not at every use.
+  let listIDs: ListIDs
   let path: String
+
+  /// Each word list's single-word entries as token ids, once interned (in list order, at the
+  /// list's first use: the vocabulary grows exactly as if every use interned them again).
+  final class ListIDs {
+    var ids: [String: [Int32]] = [:]
+    var sets: [String: Set<Int32>] = [:]
+  }
+
+  /// One option of a word atom: a literal word, or a word list's single words (`@name`).
+  private enum WordSource {
+    case word(String)
+    case list(String)
+  }
 
   /// A word list's entries, lowercased: single words, and phrases as their words.
   struct ListEntries {
@@ -295,7 +311,7 @@ struct PatternCompiler {
   }
 
   private indirect enum Node {
-    case words([String], caps: Bool)
+    case words([WordSource], caps: Bool)
     case sequences([[Node]])
     case optional(Node)
     case gap(Int)
@@ -335,6 +351,7 @@ struct PatternCompiler {
   /// Splits a pattern into atoms. Inside parentheses `|` separates token sequences;
   /// outside, `a|b` is one atom meaning one word of several.
   private func lex(_ source: String) -> [String] {
+    if let tokens = source.utf8.withContiguousStorageIfAvailable(Self.lexASCII), let tokens { return tokens }
     var out: [String] = []
     var current = ""
     var depth = 0
@@ -368,6 +385,50 @@ struct PatternCompiler {
       }
     }
     flush()
+    return out
+  }
+
+  /// `lex` on the bytes of an ASCII pattern (where bytes and characters are one), or nil.
+  private static func lexASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    var out: [String] = []
+    var start = 0
+    var depth = 0
+    func flush(_ end: Int) {
+      if end > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
+    }
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: " "):
+        flush(index)
+        start = index + 1
+      case UInt8(ascii: "("):
+        flush(index)
+        depth += 1
+        out.append("(")
+        start = index + 1
+      case UInt8(ascii: ")"):
+        flush(index)
+        depth -= 1
+        if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
+          index += 1
+          out.append(")?")
+        } else {
+          out.append(")")
+        }
+        start = index + 1
+      case UInt8(ascii: "|") where depth > 0:
+        flush(index)
+        out.append("|")
+        start = index + 1
+      default:
+        break
+      }
+      index += 1
+    }
+    flush(bytes.count)
     return out
   }
 
@@ -425,20 +486,19 @@ struct PatternCompiler {
           text.removeLast(5)
         }
         var sequences: [[Node]] = []
-        var words: [String] = []
-        for option in text.split(separator: "|") {
-          let option = String(option)
+        var words: [WordSource] = []
+        for option in Self.options(of: text) {
           if option.hasPrefix("@") {
             let name = String(option.dropFirst())
             guard let entries = lists[name] else {
               throw RuleBookError.unknownList(path: path, rule: rule, list: name, known: lists.keys.sorted())
             }
-            words.append(contentsOf: entries.words)
-            for phrase in entries.phrases { sequences.append(phrase.map { .words([$0], caps: false) }) }
+            if !entries.words.isEmpty { words.append(.list(name)) }
+            for phrase in entries.phrases { sequences.append(phrase.map { .words([.word($0)], caps: false) }) }
           } else if option.hasPrefix("<"), option.hasSuffix(">") {
-            words.append(String(option.dropFirst().dropLast()))
+            words.append(.word(String(option.dropFirst().dropLast())))
           } else {
-            words.append(option.lowercased())
+            words.append(.word(option.lowercased()))
           }
         }
         if sequences.isEmpty {
@@ -452,9 +512,16 @@ struct PatternCompiler {
     return optional ? .optional(node) : node
   }
 
+  /// An atom's `|`-separated options: split on the bytes when ASCII (where bytes and characters
+  /// are one), as characters otherwise.
+  private static func options(of atom: String) -> [String] {
+    guard atom.utf8.allSatisfy({ $0 < 0x80 }) else { return atom.split(separator: "|").map(String.init) }
+    return atom.utf8.split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
+  }
+
   private func expand(_ node: Node, intern: (String) -> Int32) -> [[Pattern.Step]] {
     switch node {
-    case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps, optional: false)]]
+    case .words(let words, let caps): return [[.any(ids(of: words, intern: intern), caps: caps, optional: false)]]
     case .gap(let limit): return [[.gap(limit)]]
     case .wideGap(let limit): return [[.wideGap(limit)]]
     case .start: return [[.sentenceStart]]
@@ -464,7 +531,7 @@ struct PatternCompiler {
     case .optional(let inner):
       // A single optional token is matched in place; anything longer expands into with/without.
       switch inner {
-      case .words(let words, let caps): return [[.any(Set(words.map(intern)), caps: caps, optional: true)]]
+      case .words(let words, let caps): return [[.any(ids(of: words, intern: intern), caps: caps, optional: true)]]
       case .number: return [[.number(optional: true)]]
       case .anyWord: return [[.anyWord(optional: true)]]
       case .sequences(let options):
@@ -487,6 +554,34 @@ struct PatternCompiler {
     }
   }
 
+  /// The token ids of a word atom's options, interned in order.
+  private func ids(of words: [WordSource], intern: (String) -> Int32) -> Set<Int32> {
+    if words.count == 1, case .list(let name) = words[0] { return listSet(name, intern: intern) }
+    var out = Set<Int32>()
+    for source in words {
+      switch source {
+      case .word(let word): out.insert(intern(word))
+      case .list(let name): out.formUnion(listWordIDs(name, intern: intern))
+      }
+    }
+    return out
+  }
+
+  /// A list's single words as token ids, interned at its first use.
+  private func listWordIDs(_ name: String, intern: (String) -> Int32) -> [Int32] {
+    if let known = listIDs.ids[name] { return known }
+    let ids = (lists[name]?.words ?? []).map(intern)
+    listIDs.ids[name] = ids
+    return ids
+  }
+
+  private func listSet(_ name: String, intern: (String) -> Int32) -> Set<Int32> {
+    if let known = listIDs.sets[name] { return known }
+    let set = Set(listWordIDs(name, intern: intern))
+    listIDs.sets[name] = set
+    return set
+  }
+
   /// The options as token-set sequences when every option is plain words (no gaps, optionals or caps).
   private func plainPhrases(_ options: [[Node]], intern: (String) -> Int32) -> [[Set<Int32>]]? {
     var out: [[Set<Int32>]] = []
@@ -494,7 +589,7 @@ struct PatternCompiler {
       var sequence: [Set<Int32>] = []
       for node in option {
         guard case .words(let words, false) = node else { return nil }
-        sequence.append(Set(words.map(intern)))
+        sequence.append(ids(of: words, intern: intern))
       }
       guard !sequence.isEmpty else { return nil }
       out.append(sequence)

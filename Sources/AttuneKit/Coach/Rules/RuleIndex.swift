@@ -26,9 +26,11 @@ struct RuleIndex: Sendable {
   private(set) var phraseGroups: [Int32] = [0]
   private(set) var phraseOptions: [Int32] = [0]
   private(set) var phraseSets: [Int32] = []
-  /// Token sets as rows of `wordsPerSet` 64-bit words.
+  /// Token sets, stored by token: row `id` (of `wordsPerToken` 64-bit words) has bit `set` when
+  /// token `id` is in token set `set`. A reply's few token ids touch a few rows, so the tests of a
+  /// match (and of every group's second step at a token) stay in cache.
   private(set) var bits: [UInt64] = []
-  let wordsPerSet: Int
+  private(set) var wordsPerToken = 0
   /// For each token id: the range of `groups` for the variants that start with it.
   private var firstStart: [Int32] = []
   private var firstEnd: [Int32] = []
@@ -72,9 +74,9 @@ struct RuleIndex: Sendable {
   /// `frequency`: how often each token id occurs in sample text (by id; missing ids count as 0),
   /// to choose as anchors the required steps a reply is least likely to have.
   init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = [], frequency: [Int] = []) {
-    wordsPerSet = (vocabularySize + 63) / 64
     ruleCount = rules.count
     var setIndex: [Set<Int32>: Int32] = [:]
+    var setMembers: [Set<Int32>] = []
     var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var secondAnchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
@@ -84,9 +86,7 @@ struct RuleIndex: Sendable {
       if let known = setIndex[ids] { return known }
       let index = Int32(setIndex.count)
       setIndex[ids] = index
-      var row = [UInt64](repeating: 0, count: (vocabularySize + 63) / 64)
-      for id in ids where id >= 0 { row[Int(id) / 64] |= 1 << UInt64(Int(id) % 64) }
-      bits.append(contentsOf: row)
+      setMembers.append(ids)
       return index
     }
     for (number, rule) in rules.enumerated() {
@@ -119,7 +119,7 @@ struct RuleIndex: Sendable {
             let variantIndex = Int32(variants.count)
             variants.append(Variant(rule: Int32(number), role: role, firstStep: first, stepCount: Int32(source.count)))
             // Anchors: the two required steps whose tokens are rarest (no common words, fewest ids).
-            var candidates: [Set<Int32>] = []
+            var candidates: [Candidate] = []
             for step in source {
               var ids: Set<Int32>
               switch step {
@@ -132,29 +132,26 @@ struct RuleIndex: Sendable {
                 }
               default: continue
               }
-              ids = ids.filter { $0 >= 0 }
-              if !ids.isEmpty { candidates.append(ids) }
+              if ids.contains(where: { $0 < 0 }) { ids = ids.filter { $0 >= 0 } }
+              if !ids.isEmpty {
+                let often = ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
+                candidates.append(
+                  Candidate(ids: ids, common: !ids.isDisjoint(with: commonWords), often: often, order: candidates.count))
+              }
             }
             // Rarest first: sets without common words before those with, then the least frequent
-            // in sample text, then the smaller.
-            func often(_ ids: Set<Int32>) -> Int {
-              ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
-            }
+            // in sample text, then the smaller (then step order).
             candidates.sort { a, b in
-              let ac = !a.isDisjoint(with: commonWords)
-              let bc = !b.isDisjoint(with: commonWords)
-              if ac != bc { return !ac }
-              let (af, bf) = (often(a), often(b))
-              return af != bf ? af < bf : a.count < b.count
+              (a.common ? 1 : 0, a.often, a.ids.count, a.order) < (b.common ? 1 : 0, b.often, b.ids.count, b.order)
             }
             var needed: UInt8 = 0
-            if let anchor = candidates.first {
+            if let anchor = candidates.first?.ids {
               needed |= 1
               for id in anchor where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
               // A second anchor only when it is a different, uncommon set: it must cut work, not add it.
-              if candidates.count > 1, candidates[1] != anchor, candidates[1].isDisjoint(with: commonWords) {
+              if candidates.count > 1, !candidates[1].common, candidates[1].ids != anchor {
                 needed |= 2
-                for id in candidates[1] where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
+                for id in candidates[1].ids where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
               }
             } else {
               unanchored.append(variantIndex)
@@ -162,7 +159,7 @@ struct RuleIndex: Sendable {
             anchorsNeeded.append(needed)
             // Every required step beyond the anchors, checked once per reply before the first try.
             var requirements: [Int32] = []
-            for set in candidates.dropFirst(needed == 3 ? 2 : 1) {
+            for set in candidates.dropFirst(needed == 3 ? 2 : 1).map(\.ids) {
               let known = requirementIndex[set]
               let index = known ?? Int32(requirementIndex.count)
               if known == nil {
@@ -216,6 +213,11 @@ struct RuleIndex: Sendable {
         }
       }
     }
+    wordsPerToken = (setMembers.count + 63) / 64
+    bits = [UInt64](repeating: 0, count: vocabularySize * wordsPerToken)
+    for (set, ids) in setMembers.enumerated() {
+      for id in ids where id >= 0 { bits[Int(id) * wordsPerToken + set >> 6] |= 1 << UInt64(set & 63) }
+    }
     for list in firstOf {
       firstStart.append(Int32(groupSecond.count))
       // Variants sharing a second-step set sit together, so one test serves them all.
@@ -246,6 +248,17 @@ struct RuleIndex: Sendable {
       secondAnchored.append(contentsOf: list)
       secondAnchoredEnd.append(Int32(secondAnchored.count))
     }
+  }
+
+  /// A required step's tokens, with what ranks it as an anchor, computed once per step.
+  private struct Candidate {
+    var ids: Set<Int32>
+    /// Whether any of its tokens is a common word.
+    var common: Bool
+    /// How often its tokens occur in the sample replies.
+    var often: Int
+    /// Its place among the variant's required steps.
+    var order: Int
   }
 
   /// Every match of every variant, at most one per rule and role for each start token.
@@ -298,7 +311,7 @@ struct RuleIndex: Sendable {
                 phraseSets.withUnsafeBufferPointer { sets in
                 let matcher = Matcher(
                   ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
-                  wordsPerSet: wordsPerSet, groups: groups, options: options, sets: sets)
+                  wordsPerToken: wordsPerToken, groups: groups, options: options, sets: sets)
                 /// Whether a variant can match at all: its anchors and every other required step's
                 /// tokens are in the reply. `found` caches the answer (bit 2: live, bit 3: dead).
                 @inline(__always)
@@ -392,7 +405,7 @@ private struct Matcher {
   let flags: UnsafeBufferPointer<UInt8>
   let steps: UnsafeBufferPointer<RuleIndex.Step>
   let bits: UnsafeBufferPointer<UInt64>
-  let wordsPerSet: Int
+  let wordsPerToken: Int
   let groups: UnsafeBufferPointer<Int32>
   let options: UnsafeBufferPointer<Int32>
   let sets: UnsafeBufferPointer<Int32>
@@ -403,8 +416,8 @@ private struct Matcher {
   @inline(__always)
   private func inSet(_ set: Int32, _ id: Int32) -> Bool {
     guard id >= 0 else { return false }
-    let word = bits[Int(set) * wordsPerSet + Int(id) >> 6]
-    return word & (1 << UInt64(Int(id) & 63)) != 0
+    let word = bits[Int(id) * wordsPerToken + Int(set) >> 6]
+    return word & (1 << UInt64(Int(set) & 63)) != 0
   }
 
   /// The end (exclusive) of a match of steps `step..<last` from token `start`, or nil.

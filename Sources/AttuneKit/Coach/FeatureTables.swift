@@ -1,0 +1,166 @@
+import Foundation
+
+/// Small open-addressing hash tables for the backup model's features.
+///
+/// The model's file has about 100k lines and a reply looks up a few n-grams per token: `String` and
+/// `Dictionary` hashing (a `String` per cell, SipHash per key) cost more than the work itself.
+/// These tables hash raw bytes or 64-bit keys with cheap, good-enough functions and never allocate
+/// per lookup. Ids are stored, never removed.
+
+/// Byte strings (words, whole n-grams as written in the file) to ids. Keys are copied into one arena.
+struct ByteKeyTable: Sendable {
+  /// Per slot: entry index + 1, or 0 for an empty slot.
+  private var slots: [Int32]
+  private var mask: Int
+  /// Per entry: its key's range in `arena`, its full hash and its value.
+  private var keyStart: [Int32] = []
+  private var keyEnd: [Int32] = []
+  private var hashes: [UInt64] = []
+  private var values: [Int32] = []
+  private var arena: [UInt8] = []
+
+  var count: Int { values.count }
+
+  init(capacity: Int = 16) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    slots = Array(repeating: 0, count: size)
+    mask = size - 1
+  }
+
+  /// FNV-1a over the bytes: keys are short (a word, up to three words), so a byte loop is enough.
+  @inline(__always)
+  static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
+  }
+
+  /// The value stored for `key`, or nil.
+  func value(for key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    let entry = find(key, hash: Self.hash(key))
+    return entry >= 0 ? values[entry] : nil
+  }
+
+  /// Stores `value` for `key`, which must not be in the table yet.
+  mutating func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) {
+    insert(key, hash: Self.hash(key), value: value)
+  }
+
+  /// The entry index holding `key`, or -1.
+  @inline(__always)
+  private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+    slots.withUnsafeBufferPointer { slots in
+      arena.withUnsafeBufferPointer { arena in
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+          let stored = Int(slots[slot]) - 1
+          if stored < 0 { return -1 }
+          if hashes[stored] == hash {
+            let start = Int(keyStart[stored])
+            let end = Int(keyEnd[stored])
+            if end - start == key.count,
+              key.isEmpty || memcmp(arena.baseAddress! + start, key.baseAddress!, key.count) == 0
+            {
+              return stored
+            }
+          }
+          slot = (slot + 1) & mask
+        }
+      }
+    }
+  }
+
+  private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Int32) {
+    keyStart.append(Int32(arena.count))
+    arena.append(contentsOf: key)
+    keyEnd.append(Int32(arena.count))
+    hashes.append(hash)
+    values.append(value)
+    if values.count * 2 > slots.count {
+      grow()
+    } else {
+      place(values.count - 1)
+    }
+  }
+
+  private mutating func place(_ entry: Int) {
+    var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
+    while slots[slot] != 0 { slot = (slot + 1) & mask }
+    slots[slot] = Int32(entry + 1)
+  }
+
+  private mutating func grow() {
+    slots = Array(repeating: 0, count: slots.count * 2)
+    mask = slots.count - 1
+    for entry in values.indices { place(entry) }
+  }
+}
+
+/// 64-bit keys (word ids packed by `BackupModel.key`) to ids, with Fibonacci hashing.
+struct PackedKeyTable: Sendable {
+  /// `UInt64.max` marks an empty slot (packed keys stay below 2^63).
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private var shift: UInt64
+  private(set) var count = 0
+  private static let empty = UInt64.max
+
+  init(capacity: Int = 16) {
+    var bits: UInt64 = 4
+    while 1 << bits < capacity * 2 { bits += 1 }
+    keys = Array(repeating: Self.empty, count: 1 << bits)
+    values = Array(repeating: -1, count: 1 << bits)
+    shift = 64 - bits
+  }
+
+  @inline(__always)
+  private func slot(_ key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  /// The value stored for `key`, or nil.
+  @inline(__always)
+  func value(for key: UInt64) -> Int32? {
+    keys.withUnsafeBufferPointer { keys in
+      let mask = keys.count - 1
+      var slot = slot(key)
+      while true {
+        let stored = keys[slot]
+        if stored == key { return values[slot] }
+        if stored == Self.empty { return nil }
+        slot = (slot + 1) & mask
+      }
+    }
+  }
+
+  /// The value stored for `key`; when there is none, stores `new` and returns it.
+  mutating func value(for key: UInt64, orInsert new: Int32) -> Int32 {
+    precondition(key != Self.empty)
+    let mask = keys.count - 1
+    var slot = slot(key)
+    while keys[slot] != Self.empty {
+      if keys[slot] == key { return values[slot] }
+      slot = (slot + 1) & mask
+    }
+    keys[slot] = key
+    values[slot] = new
+    count += 1
+    if count * 2 > keys.count { grow() }
+    return new
+  }
+
+  private mutating func grow() {
+    let (oldKeys, oldValues) = (keys, values)
+    keys = Array(repeating: Self.empty, count: oldKeys.count * 2)
+    values = Array(repeating: -1, count: oldKeys.count * 2)
+    shift -= 1
+    let mask = keys.count - 1
+    for (index, key) in oldKeys.enumerated() where key != Self.empty {
+      var slot = slot(key)
+      while keys[slot] != Self.empty { slot = (slot + 1) & mask }
+      keys[slot] = key
+      values[slot] = oldValues[index]
+    }
+  }
+}
