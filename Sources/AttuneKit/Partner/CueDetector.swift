@@ -16,6 +16,9 @@ public struct CueLexicon: Sendable, Equatable {
   public var returnPhrases: [[String]]
   /// What the partner says when it steps out of the role for safety.
   public var safetyMessage: String
+  /// Idioms that hold a safety phrase but are no danger ("would it kill you to", "you beat me to
+  /// it"): their words are skipped when looking for safety phrases.
+  public var figuresOfSpeech: [[String]] = []
 
   public init(
     phrases: [Cue: [[String]]] = [:], english: Set<String> = [], foreign: Set<String> = [],
@@ -106,8 +109,15 @@ public struct CueDetector: Sendable {
     var hits: [CueHit] = []
     func add(_ cue: Cue, _ evidence: String) { hits.append(CueHit(cue: cue, evidence: evidence)) }
 
+    // Safety phrases are looked for outside figures of speech.
+    var literal = tokens
+    for idiom in lexicon.figuresOfSpeech {
+      while let start = find(idiom, in: literal) {
+        for index in start..<start + idiom.count { literal[index] = "" }
+      }
+    }
     for cue in Cue.allCases where cue != .ack && lexicon.phrases[cue] != nil {
-      for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: tokens) != nil {
+      for phrase in lexicon.phrases[cue] ?? [] where find(phrase, in: cue == .safety ? literal : tokens) != nil {
         let quote = Partner.echo(text) ?? text.trimmingWhitespace
         add(
           cue,

@@ -225,7 +225,7 @@ extension NodeReader {
         root, "the cues file",
         allowed: [
           "version", "phrases", "english", "foreign", "offtopic", "relationship", "numbers",
-          "return_phrases", "safety_message",
+          "return_phrases", "safety_message", "figures_of_speech",
         ])
     else { return lexicon }
     func words(_ list: [String]) -> Set<String> { Set(list.flatMap { tokenize($0) }) }
@@ -250,6 +250,7 @@ extension NodeReader {
       case "numbers": lexicon.numbers = words(strings(v, key) ?? [])
       case "return_phrases": lexicon.returnPhrases = (strings(v, key) ?? []).map(tokenize)
       case "safety_message": lexicon.safetyMessage = string(v, key) ?? ""
+      case "figures_of_speech": lexicon.figuresOfSpeech = (strings(v, key) ?? []).map(tokenize).filter { !$0.isEmpty }
       default: break
       }
     }

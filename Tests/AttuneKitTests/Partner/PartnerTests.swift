@@ -187,7 +187,10 @@ func unanticipatedInputGetsAnInCharacterReply(style: AttachmentStyle) throws {
   }
 }
 
-@Test(arguments: ["I want to kill myself", "he hit me last night", "I'm thinking about suicide"])
+@Test(arguments: [
+  "I want to kill myself", "he hit me last night", "I'm thinking about suicide", "he beats me when he drinks",
+  "Would it kill you to text me? I'm scared he'll kill you",
+])
 func safetyTopicsStepOutOfTheRole(text: String) throws {
   var p = try partner(.avoidant)
   _ = p.open()
@@ -198,6 +201,17 @@ func safetyTopicsStepOutOfTheRole(text: String) throws {
   #expect(reply.text.contains("stepping out of the role-play"))
   #expect(reply.text.contains("/end"))
   #expect(p.state.arousal == before.arousal)
+}
+
+@Test(arguments: [
+  "Would it kill you to tell me before you spend 200 quid?", "It wouldn't kill you to say thanks.",
+  "You beat me to it, I was about to call.", "Beats me why they moved the meeting.",
+])
+func aFigureOfSpeechIsNoSafetyCue(text: String) throws {
+  var p = try partner(.anxious)
+  _ = p.open()
+  let reply = p.respond(to: said(text))
+  #expect(!reply.safety, "\(text)")
 }
 
 @Test(arguments: AttachmentStyle.allCases)
