@@ -35,7 +35,7 @@ public struct Coach: Sendable {
       }
     }
     self.index = RuleIndex(
-      rules: rules.rules, vocabularySize: rules.vocabulary.count,
+      rules: rules.rules, vocabularySize: rules.vocabulary.count, tokenSets: rules.tokenSets,
       commonWords: Set(Coach.commonWords.compactMap { rules.vocabulary[$0] }), frequency: frequency)
     self.facts = rules.rules.map(RuleFacts.init)
     var wordFlags = [UInt8](repeating: 0, count: rules.vocabulary.count)

@@ -12,9 +12,9 @@
 /// tokens and gaps are matched with backtracking.
 struct Pattern: Sendable {
   enum Step: Sendable, Equatable {
-    case any(Set<Int32>, caps: Bool, optional: Bool)
+    case any(TokenSet, caps: Bool, optional: Bool)
     /// One of several token sequences, each token one of a set (`(you are|your)`, a list with phrases).
-    case phrases([[Set<Int32>]], optional: Bool)
+    case phrases(Phrases, optional: Bool)
     case gap(Int)
     case wideGap(Int)
     case sentenceStart
@@ -27,6 +27,37 @@ struct Pattern: Sendable {
   let source: String
   /// One linear sequence of steps per expansion of the pattern's alternatives.
   let variants: [[Step]]
+}
+
+/// A set of token ids with its number in the rule book's `TokenSets`: sets with the same ids have
+/// the same number, so they compare (and the rule index keys them) by number, without hashing.
+struct TokenSet: Sendable, Equatable {
+  let number: Int32
+  let ids: Set<Int32>
+
+  static func == (a: TokenSet, b: TokenSet) -> Bool { a.number == b.number }
+}
+
+/// The token sequences of a `phrases` step, with a number of its own (one per compiled atom, shared
+/// by every variant the atom expands into), so the rule index derives what it needs from them once.
+struct Phrases: Sendable, Equatable {
+  let number: Int32
+  let options: [[TokenSet]]
+}
+
+/// The distinct token sets of a rule book, numbered in the order they are first met.
+struct TokenSets: Sendable {
+  private(set) var members: [Set<Int32>] = []
+  private var numbers: [Set<Int32>: Int32] = [:]
+
+  /// The set with these ids, numbered anew when first met.
+  mutating func set(_ ids: Set<Int32>) -> TokenSet {
+    if let known = numbers[ids] { return TokenSet(number: known, ids: ids) }
+    let number = Int32(members.count)
+    numbers[ids] = number
+    members.append(ids)
+    return TokenSet(number: number, ids: ids)
+  }
 }
 
 /// The columns of a tokenised reply that matching reads, kept apart so the hot loop touches no strings.

@@ -14,6 +14,8 @@ public struct RuleBook: Sendable {
   let negationBarriers: Set<Int32>
   let numberWords: Set<Int32>
   let clauseWords: Set<String>
+  /// Every token set the patterns use, numbered (the rule index keys sets by these numbers).
+  let tokenSets: TokenSets
 
   public struct AntidoteTemplate: Sendable, Codable, Equatable {
     public var why: String
@@ -153,6 +155,7 @@ public struct RuleBook: Sendable {
       replacements: replacements, isStems: Set(normalize?.isStems ?? []), vocabulary: Set(vocabulary.keys))
     normalizer.intern(vocabulary)
     self.normalizer = normalizer
+    self.tokenSets = listIDs.tokenSets
   }
 }
 
@@ -288,7 +291,23 @@ struct PatternCompiler {
   /// list's first use: the vocabulary grows exactly as if every use interned them again).
   final class ListIDs {
     var ids: [String: [Int32]] = [:]
-    var sets: [String: Set<Int32>] = [:]
+    var sets: [String: TokenSet] = [:]
+    /// Every token set compiled so far; a word's one-id set is found by its id without hashing a set.
+    var tokenSets = TokenSets()
+    var wordSets: [Int32: TokenSet] = [:]
+    /// How many `phrases` steps have been compiled (the next one's number).
+    var phraseCount: Int32 = 0
+
+    /// The numbered set with these ids.
+    func set(_ ids: Set<Int32>) -> TokenSet { tokenSets.set(ids) }
+
+    /// The numbered set holding just this word.
+    func set(word id: Int32) -> TokenSet {
+      if let known = wordSets[id] { return known }
+      let set = tokenSets.set([id])
+      wordSets[id] = set
+      return set
+    }
   }
 
   /// One option of a word atom: a literal word, or a word list's single words (`@name`).
@@ -555,8 +574,9 @@ struct PatternCompiler {
   }
 
   /// The token ids of a word atom's options, interned in order.
-  private func ids(of words: [WordSource], intern: (String) -> Int32) -> Set<Int32> {
+  private func ids(of words: [WordSource], intern: (String) -> Int32) -> TokenSet {
     if words.count == 1, case .list(let name) = words[0] { return listSet(name, intern: intern) }
+    if words.count == 1, case .word(let word) = words[0] { return listIDs.set(word: intern(word)) }
     var out = Set<Int32>()
     for source in words {
       switch source {
@@ -564,7 +584,7 @@ struct PatternCompiler {
       case .list(let name): out.formUnion(listWordIDs(name, intern: intern))
       }
     }
-    return out
+    return listIDs.set(out)
   }
 
   /// A list's single words as token ids, interned at its first use.
@@ -575,18 +595,18 @@ struct PatternCompiler {
     return ids
   }
 
-  private func listSet(_ name: String, intern: (String) -> Int32) -> Set<Int32> {
+  private func listSet(_ name: String, intern: (String) -> Int32) -> TokenSet {
     if let known = listIDs.sets[name] { return known }
-    let set = Set(listWordIDs(name, intern: intern))
+    let set = listIDs.set(Set(listWordIDs(name, intern: intern)))
     listIDs.sets[name] = set
     return set
   }
 
   /// The options as token-set sequences when every option is plain words (no gaps, optionals or caps).
-  private func plainPhrases(_ options: [[Node]], intern: (String) -> Int32) -> [[Set<Int32>]]? {
-    var out: [[Set<Int32>]] = []
+  private func plainPhrases(_ options: [[Node]], intern: (String) -> Int32) -> Phrases? {
+    var out: [[TokenSet]] = []
     for option in options {
-      var sequence: [Set<Int32>] = []
+      var sequence: [TokenSet] = []
       for node in option {
         guard case .words(let words, false) = node else { return nil }
         sequence.append(ids(of: words, intern: intern))
@@ -594,7 +614,8 @@ struct PatternCompiler {
       guard !sequence.isEmpty else { return nil }
       out.append(sequence)
     }
-    return out
+    listIDs.phraseCount += 1
+    return Phrases(number: listIDs.phraseCount - 1, options: out)
   }
 }
 

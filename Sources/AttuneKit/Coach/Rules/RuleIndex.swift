@@ -72,22 +72,72 @@ struct RuleIndex: Sendable {
   let ruleCount: Int
 
   /// `frequency`: how often each token id occurs in sample text (by id; missing ids count as 0),
-  /// to choose as anchors the required steps a reply is least likely to have.
-  init(rules: [CoachRule], vocabularySize: Int, commonWords: Set<Int32> = [], frequency: [Int] = []) {
+  /// to choose as anchors the required steps a reply is least likely to have. `tokenSets`: the
+  /// numbered sets the patterns were compiled with (sets are looked up by number, not hashed).
+  init(
+    rules: [CoachRule], vocabularySize: Int, tokenSets: TokenSets, commonWords: Set<Int32> = [], frequency: [Int] = []
+  ) {
     ruleCount = rules.count
-    var setIndex: [Set<Int32>: Int32] = [:]
+    var tokenSets = tokenSets
+    // The index's own numbering of the sets it uses (in the order met here), by set number.
+    var setIndex: [Int32] = Array(repeating: -1, count: tokenSets.members.count)
     var setMembers: [Set<Int32>] = []
     var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
     var secondAnchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
-    var requirementIndex: [Set<Int32>: Int32] = [:]
+    // The requirement sets' numbering, by set number (-1: not a requirement set).
+    var requirementIndex: [Int32] = []
     var satisfiesOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
-    func indexOf(_ ids: Set<Int32>) -> Int32 {
-      if let known = setIndex[ids] { return known }
-      let index = Int32(setIndex.count)
-      setIndex[ids] = index
-      setMembers.append(ids)
+    func indexOf(_ set: TokenSet) -> Int32 {
+      let number = Int(set.number)
+      if number >= setIndex.count { setIndex.append(contentsOf: repeatElement(-1, count: number + 1 - setIndex.count)) }
+      if setIndex[number] >= 0 { return setIndex[number] }
+      let index = Int32(setMembers.count)
+      setIndex[number] = index
+      setMembers.append(set.ids)
       return index
+    }
+    /// Per set number, computed at its first use as a required step: the set without unknown
+    /// (negative) ids, and what ranks it as an anchor.
+    var rankOf: [Candidate?] = []
+    func candidate(_ set: TokenSet, order: Int) -> Candidate? {
+      let number = Int(set.number)
+      if number >= rankOf.count { rankOf.append(contentsOf: repeatElement(nil, count: number + 1 - rankOf.count)) }
+      if var known = rankOf[number] {
+        known.order = order
+        return known.set.ids.isEmpty ? nil : known
+      }
+      var set = set
+      if set.ids.contains(where: { $0 < 0 }) { set = tokenSets.set(set.ids.filter { $0 >= 0 }) }
+      let often = set.ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
+      let ranked = Candidate(set: set, common: !set.ids.isDisjoint(with: commonWords), often: often, order: order)
+      rankOf[number] = ranked
+      return set.ids.isEmpty ? nil : ranked
+    }
+    /// Per phrases number, computed at its first use: the union of each option's rarest set (all an
+    /// option's tokens must be there, so its rarest one is enough to look for), and of each option's
+    /// first set (the tokens a match can start with).
+    var rareOf: [TokenSet?] = []
+    var leadOf: [TokenSet?] = []
+    func rareUnion(_ phrases: Phrases) -> TokenSet {
+      let number = Int(phrases.number)
+      if number >= rareOf.count { rareOf.append(contentsOf: repeatElement(nil, count: number + 1 - rareOf.count)) }
+      if let known = rareOf[number] { return known }
+      let union = phrases.options.reduce(into: Set<Int32>()) { union, option in
+        let rare = option.first { $0.ids.isDisjoint(with: commonWords) } ?? option.min { $0.ids.count < $1.ids.count }
+        union.formUnion(rare?.ids ?? [])
+      }
+      let set = tokenSets.set(union)
+      rareOf[number] = set
+      return set
+    }
+    func leadUnion(_ phrases: Phrases) -> TokenSet {
+      let number = Int(phrases.number)
+      if number >= leadOf.count { leadOf.append(contentsOf: repeatElement(nil, count: number + 1 - leadOf.count)) }
+      if let known = leadOf[number] { return known }
+      let set = tokenSets.set(phrases.options.reduce(into: Set<Int32>()) { $0.formUnion($1[0].ids) })
+      leadOf[number] = set
+      return set
     }
     for (number, rule) in rules.enumerated() {
       let groups: [(Hit.Role, [Pattern])] = [(.main, rule.patterns), (.unless, rule.unless), (.requires, rule.requires)]
@@ -99,8 +149,8 @@ struct RuleIndex: Sendable {
               switch step {
               case .any(let ids, let caps, let optional):
                 steps.append(Step(kind: .any, optional: optional, caps: caps, argument: indexOf(ids)))
-              case .phrases(let options, let optional):
-                for option in options {
+              case .phrases(let phrases, let optional):
+                for option in phrases.options {
                   for ids in option { phraseSets.append(indexOf(ids)) }
                   phraseOptions.append(Int32(phraseSets.count))
                 }
@@ -121,37 +171,27 @@ struct RuleIndex: Sendable {
             // Anchors: the two required steps whose tokens are rarest (no common words, fewest ids).
             var candidates: [Candidate] = []
             for step in source {
-              var ids: Set<Int32>
+              let set: TokenSet
               switch step {
-              case .any(let set, _, false): ids = set
-              case .phrases(let options, false):
-                // Each option needs all its tokens: its rarest one is enough to look for.
-                ids = options.reduce(into: Set<Int32>()) { union, option in
-                  let rare = option.first { $0.isDisjoint(with: commonWords) } ?? option.min { $0.count < $1.count }
-                  union.formUnion(rare ?? [])
-                }
+              case .any(let any, _, false): set = any
+              case .phrases(let phrases, false): set = rareUnion(phrases)
               default: continue
               }
-              if ids.contains(where: { $0 < 0 }) { ids = ids.filter { $0 >= 0 } }
-              if !ids.isEmpty {
-                let often = ids.reduce(0) { $0 + (Int($1) < frequency.count ? frequency[Int($1)] : 0) }
-                candidates.append(
-                  Candidate(ids: ids, common: !ids.isDisjoint(with: commonWords), often: often, order: candidates.count))
-              }
+              if let ranked = candidate(set, order: candidates.count) { candidates.append(ranked) }
             }
             // Rarest first: sets without common words before those with, then the least frequent
             // in sample text, then the smaller (then step order).
             candidates.sort { a, b in
-              (a.common ? 1 : 0, a.often, a.ids.count, a.order) < (b.common ? 1 : 0, b.often, b.ids.count, b.order)
+              (a.common ? 1 : 0, a.often, a.set.ids.count, a.order) < (b.common ? 1 : 0, b.often, b.set.ids.count, b.order)
             }
             var needed: UInt8 = 0
-            if let anchor = candidates.first?.ids {
+            if let anchor = candidates.first?.set {
               needed |= 1
-              for id in anchor where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
+              for id in anchor.ids where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
               // A second anchor only when it is a different, uncommon set: it must cut work, not add it.
-              if candidates.count > 1, !candidates[1].common, candidates[1].ids != anchor {
+              if candidates.count > 1, !candidates[1].common, candidates[1].set != anchor {
                 needed |= 2
-                for id in candidates[1].ids where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
+                for id in candidates[1].set.ids where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
               }
             } else {
               unanchored.append(variantIndex)
@@ -159,12 +199,17 @@ struct RuleIndex: Sendable {
             anchorsNeeded.append(needed)
             // Every required step beyond the anchors, checked once per reply before the first try.
             var requirements: [Int32] = []
-            for set in candidates.dropFirst(needed == 3 ? 2 : 1).map(\.ids) {
-              let known = requirementIndex[set]
-              let index = known ?? Int32(requirementIndex.count)
-              if known == nil {
-                requirementIndex[set] = index
-                for id in set where Int(id) < vocabularySize { satisfiesOf[Int(id)].append(index) }
+            for set in candidates.dropFirst(needed == 3 ? 2 : 1).map(\.set) {
+              let number = Int(set.number)
+              if number >= requirementIndex.count {
+                requirementIndex.append(contentsOf: repeatElement(-1, count: number + 1 - requirementIndex.count))
+              }
+              var index = requirementIndex[number]
+              if index < 0 {
+                index = Int32(requirementSetCount)
+                requirementSetCount += 1
+                requirementIndex[number] = index
+                for id in set.ids where Int(id) < vocabularySize { satisfiesOf[Int(id)].append(index) }
               }
               if !requirements.contains(index) { requirements.append(index) }
             }
@@ -178,25 +223,23 @@ struct RuleIndex: Sendable {
               switch step {
               case .sentenceStart: continue
               case .any(_, _, true), .number(true), .anyWord(true): back += 1
-              case .phrases(let options, true): back += options.map(\.count).max() ?? 0
+              case .phrases(let phrases, true): back += phrases.options.map(\.count).max() ?? 0
               default:
                 lead = step
                 break leading
               }
             }
             var leadIDs: Set<Int32>?
-            if case .any(let ids, _, false)? = lead { leadIDs = ids }
-            if case .phrases(let options, false)? = lead {
-              leadIDs = options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) }
-            }
+            if case .any(let set, _, false)? = lead { leadIDs = set.ids }
+            if case .phrases(let phrases, false)? = lead { leadIDs = leadUnion(phrases).ids }
             // The step after the lead, tested inline on the next token before a variant is tried.
             var second: Int32 = -1
             if back == 0, case .any? = lead, let leadAt = source.firstIndex(where: { if case .any(_, _, false) = $0 { return true }; return false }),
               leadAt + 1 < source.count
             {
               switch source[leadAt + 1] {
-              case .any(let ids, _, false): second = indexOf(ids)
-              case .phrases(let options, false): second = indexOf(options.reduce(into: Set<Int32>()) { $0.formUnion($1[0]) })
+              case .any(let set, _, false): second = indexOf(set)
+              case .phrases(let phrases, false): second = indexOf(leadUnion(phrases))
               default: break
               }
             }
@@ -242,7 +285,6 @@ struct RuleIndex: Sendable {
       satisfies.append(contentsOf: list)
       satisfiesStart.append(Int32(satisfies.count))
     }
-    requirementSetCount = requirementIndex.count
     for list in secondAnchorOf {
       secondAnchoredStart.append(Int32(secondAnchored.count))
       secondAnchored.append(contentsOf: list)
@@ -252,7 +294,7 @@ struct RuleIndex: Sendable {
 
   /// A required step's tokens, with what ranks it as an anchor, computed once per step.
   private struct Candidate {
-    var ids: Set<Int32>
+    var set: TokenSet
     /// Whether any of its tokens is a common word.
     var common: Bool
     /// How often its tokens occur in the sample replies.
