@@ -115,10 +115,14 @@ public struct Coach: Sendable {
   public func ruleReading(_ text: String) -> RuleReading {
     let tokens = tokenizer.tokenize(text)
     let (kept, cancelled) = evaluate(tokens)
-    var seen = MoveSet()
-    var read: [(id: String, tokens: Range<Int>)] = []
-    for hit in kept where seen.insert(facts[hit.rule].move) { read.append((rules.rules[hit.rule].id, hit.start..<hit.end)) }
+    let read = firstOfEachMove(kept).map { (id: rules.rules[$0.rule].id, tokens: $0.start..<$0.end) }
     return RuleReading(rules: read, cancelled: Set(cancelled.map(\.move)), clauses: tokens.map(\.clause))
+  }
+
+  /// The first kept hit of each move, in text order: the rules' reading of a reply.
+  private func firstOfEachMove(_ kept: [Hit]) -> [Hit] {
+    var seen = MoveSet()
+    return kept.filter { seen.insert(facts[$0.rule].move) }
   }
 
   /// Annotates one reply.
@@ -128,8 +132,8 @@ public struct Coach: Sendable {
     var seen = MoveSet()
     let (kept, cancelled) = evaluate(tokens)
     var read: [(move: Move, tokens: Range<Int>)] = []
-    for hit in kept {
-      guard seen.insert(facts[hit.rule].move) else { continue }
+    for hit in firstOfEachMove(kept) {
+      seen.insert(facts[hit.rule].move)
       read.append((facts[hit.rule].move, hit.start..<hit.end))
       found.append(
         Found(
