@@ -52,6 +52,20 @@ func marked(_ text: String) -> (text: String, spans: [Range<Int>]) {
   #expect(annotation.antidote?.why.isEmpty == false)
 }
 
+@Test func aJabDressedAsAQuestionGetsItsRequestBackInTheUsersWords() {
+  let jab = Coach.shared.annotate("How hard is it to put a plate in the dishwasher?")
+  #expect(jab.antidote?.forMove == .contempt)
+  #expect(jab.antidote?.tryThis == "Could you put a plate in the dishwasher? It would mean a lot to me.")
+
+  let pressed = Coach.shared.annotate("Would it kill you to text me when you're running late")
+  #expect(pressed.moves.map(\.rule).contains("protest.would-it-kill"))
+  #expect(pressed.antidote?.tryThis.contains("text me when you're running late") == true)
+
+  // Nothing after the jab to ask for: the move's own template.
+  let bare = Coach.shared.annotate("Would it kill you to?")
+  #expect(bare.antidote?.tryThis == RuleBook.bundled.antidotes[.protest]?.try)
+}
+
 @Test func everyInsecureMoveGetsAnAntidoteTemplate() {
   for move in Move.allCases where !move.isSecure {
     let template = RuleBook.bundled.antidotes[move]
