@@ -8,9 +8,12 @@ each sentence.
   every labelled reply of a side, so they read a side better than any one move's model can.
 - One model per move says which move of a side it is, and which n-gram gave it away.
 
-The coach reads with its rules first. For a side where the rules found nothing, the model adds one
-move when the side model is above its threshold: the side's most probable move that no rule
-cancelled (negated, voided), with the move's strongest n-gram as evidence.
+The coach reads with its rules first. A side the rules found but whose side model is far below
+zero (`--overrule-secure`, `--overrule-insecure`) is overruled: the rules' words were innocent in
+this reply (unless it is the only side in a reply shorter than `--overrule-min-tokens`). For a side
+left empty, the model adds one move when the side model is above its
+threshold: the side's most probable move that no rule cancelled (negated, voided), with the move's
+strongest n-gram as evidence.
 
 Every labelled reply gets out-of-fold scores (models trained on the other folds) and that
 combination is replayed here, so thresholds are compared on text the model never saw. Sets the
@@ -23,7 +26,7 @@ Usage:
       --unseen 'Training/coach/gen/*.tsv' [--search] [--check FILE.tsv...] [--out MODEL.tsv]
 Needs numpy and scipy.
 """
-import argparse, collections, glob, itertools, os, shutil, subprocess, sys, tempfile
+import argparse, collections, glob, itertools, os, pickle, shutil, subprocess, sys, tempfile
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
@@ -69,6 +72,20 @@ def run(binary, fmt, texts, rules_folder=None):
     return out.stdout.decode().split("\n")[: len(texts)]
 
 
+def ngrams(words, offset, feats):
+    """Words, pairs and triples of one sentence, its first and last word, at their first occurrence."""
+    for i, w in enumerate(words):
+        at = offset + i
+        for gram, span in ((w, (at, at + 1)),
+                           ("<s> " + w if i == 0 else None, (at, at + 1)),
+                           (words[i - 1] + " " + w if i >= 1 else None, (at - 1, at + 1)),
+                           (" ".join(words[i - 2:i + 1]) if i >= 2 else None, (at - 2, at + 1))):
+            if gram is not None:
+                feats.setdefault(gram, span)
+    if words:
+        feats.setdefault(words[-1] + " </s>", (offset + len(words) - 1, offset + len(words)))
+
+
 def features(token_line):
     """The model's features of one reply, each with the token range of its first occurrence
     (index of the first token, one past the last): must match BackupModel's in Swift."""
@@ -76,17 +93,7 @@ def features(token_line):
     offset = 0
     for sentence in token_line.split(" | "):
         words = sentence.split()
-        for i, w in enumerate(words):
-            at = offset + i
-            feats.setdefault(w, (at, at + 1))
-            if i == 0:
-                feats.setdefault("<s> " + w, (at, at + 1))
-            if i >= 1:
-                feats.setdefault(words[i - 1] + " " + w, (at - 1, at + 1))
-            if i >= 2:
-                feats.setdefault(words[i - 2] + " " + words[i - 1] + " " + w, (at - 2, at + 1))
-        if words:
-            feats.setdefault(words[-1] + " </s>", (offset + len(words) - 1, offset + len(words)))
+        ngrams(words, offset, feats)
         offset += len(words)
     return feats
 
@@ -165,6 +172,17 @@ def combine(reading, z, s, e, where, thresholds, structure="none"):
     then the logit needed beside the other side when the evidence shares its words or clause
     (`structure` "overlap" or "clause"; "none" ignores where the evidence is)."""
     known, cancelled = reading["known"], reading["cancelled"]
+    # A side the rules found but the side model is sure is absent: the rules' words were innocent here
+    # (out of fold on the unseen sets, overruling at -2 / -2.5: 0.871 -> 0.891 verdict accuracy).
+    # A side the rules found alone in a short reply stands: a few words are too little for the model
+    # to judge ("Sorry.", "I never thought of things that way." are published repair phrases).
+    if len(thresholds) > 8:
+        sides = [any(m in SECURE for m in known), any(m not in SECURE for m in known)]
+        for side, overrule in ((0, thresholds[6]), (1, thresholds[7])):
+            if not sides[1 - side] and len(reading["clauses"]) < thresholds[8]:
+                continue
+            if s[side] < overrule:
+                known = {m for m in known if (m in SECURE) != (side == 0)}
     out = set(known)
     found = [any(m in SECURE for m in known), any(m not in SECURE for m in known)]
     for side in (0, 1):
@@ -230,14 +248,20 @@ def write_model(path, model, n, thresholds):
         out.write("# say whether a side holds any move; a side the rules left empty gets its most probable move when the\n")
         out.write("# side model's logit is above `<threshold>` (`<mixed-threshold>` when the rules found the other side,\n")
         out.write("# `<same-place-threshold>` when the evidence is in that side's words or clause) and an\n")
-        out.write("# n-gram beyond the `<weak-evidence>` words weighs for it. Thresholds: see the script's defaults.\n")
+        out.write("# n-gram beyond the `<weak-evidence>` words weighs for it. A side the rules found is overruled when its\n")
+        out.write("# side model's logit is below `<overrule-threshold>`, unless it is the only side in a reply of fewer\n")
+        out.write("# than `<overrule-min-tokens>` tokens. Thresholds: see the script's defaults.\n")
         out.write("move\tfeature\tweight\n")
         out.write("*\t<weak-evidence>\t" + " ".join(sorted(COMMON)) + "\n")
         out.write(f"*\t<extra-threshold>\t{thresholds[5]}\n")
+        if len(thresholds) > 8:
+            out.write(f"*\t<overrule-min-tokens>\t{thresholds[8]}\n")
         for side, name in enumerate(SIDES):
             out.write(f"side:{name}\t<threshold>\t{thresholds[side]}\n")
             out.write(f"side:{name}\t<mixed-threshold>\t{thresholds[side + 2]}\n")
             out.write(f"side:{name}\t<same-place-threshold>\t{max(thresholds[4], thresholds[side + 2])}\n")
+            if len(thresholds) > 8 and thresholds[6 + side] > -99:
+                out.write(f"side:{name}\t<overrule-threshold>\t{thresholds[6 + side]}\n")
             out.write(f"side:{name}\t<bias>\t{model.bs[side]:.4f}\n")
             for i in np.argsort(-np.abs(model.Ws[:, side])):
                 if model.Ws[i, side] == 0:
@@ -257,7 +281,7 @@ def main():
     ap.add_argument("--unseen", nargs="*", default=[], help="sets the rules were not written from (globs)")
     ap.add_argument("--check", nargs="*", default=[], help="scored with the model trained on the whole pool, never trained on")
     ap.add_argument("--attune", default=".build/release/attune")
-    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--folds", type=int, default=5, help="0: no cross-validation, only --check and --out")
     ap.add_argument("--l2", type=float, default=2.0)
     ap.add_argument("--side-l2", type=float, default=2.0)
     ap.add_argument("--balance", type=float, default=0.5)
@@ -280,7 +304,14 @@ def main():
     # A further move of a side already present: 99 (never) 0.847/0.051/0.737 out of fold on unseen,
     # 3.0 .../0.745, 2.0 .../0.749, 1.0 .../0.753 (but 0.906 move F1 on the seen sets, from 0.913).
     ap.add_argument("--extra", type=float, default=2.0, help="a further move of a side already present needs its own logit above this")
+    ap.add_argument("--overrule-secure", type=float, default=-2.0,
+                    help="drop the rules' secure moves when the secure side model's logit is below this")
+    ap.add_argument("--overrule-insecure", type=float, default=-2.5,
+                    help="drop the rules' insecure moves when the insecure side model's logit is below this")
+    ap.add_argument("--overrule-min-tokens", type=int, default=10,
+                    help="a side the rules found alone in a reply of fewer tokens is never overruled")
     ap.add_argument("--search", action="store_true", help="choose the thresholds on the unseen sets' out-of-fold scores")
+    ap.add_argument("--cache", help="keep the out-of-fold scores in this file and reuse them (same data and options only)")
     ap.add_argument("--out", help="write the model trained on the whole pool here")
     a = ap.parse_args()
 
@@ -319,50 +350,72 @@ def main():
     n = len(rows)
     Y = np.array([[1.0 if m in moves else 0.0 for m in MOVES] for _, moves in rows])
     golds = [moves for _, moves in rows]
-    fold = np.random.default_rng(7).integers(0, a.folds, n)
-    Z, S, E = np.zeros((n, M)), np.zeros((n, 2)), np.zeros((n, M + 2))
-    W_ = [None] * n
-    for k in range(a.folds):
-        model = Model(feats, Y, np.where(fold != k)[0], a)
-        test = np.where(fold == k)[0]
-        Z[test], S[test], E[test], spans = model.scores([feats[i] for i in test])
-        for r, i in enumerate(test):
-            W_[i] = spans[r]
-        print(f"fold {k + 1}/{a.folds}", file=sys.stderr)
+    thresholds = (a.secure, a.insecure, a.secure_mixed, a.insecure_mixed, a.same_place, a.extra,
+                  a.overrule_secure, a.overrule_insecure, a.overrule_min_tokens)
+    if a.folds > 0:  # --folds 0: only train the shipped model
+        fold = np.random.default_rng(7).integers(0, a.folds, n)
+        if a.cache and os.path.exists(a.cache):
+            with open(a.cache, "rb") as f:
+                Z, S, E, W_ = pickle.load(f)
+            print(f"out-of-fold scores from {a.cache}", file=sys.stderr)
+        else:
+            Z, S, E = np.zeros((n, M)), np.zeros((n, 2)), np.zeros((n, M + 2))
+            W_ = [None] * n
+            for k in range(a.folds):
+                model = Model(feats, Y, np.where(fold != k)[0], a)
+                test = np.where(fold == k)[0]
+                Z[test], S[test], E[test], spans = model.scores([feats[i] for i in test])
+                for r, i in enumerate(test):
+                    W_[i] = spans[r]
+                print(f"fold {k + 1}/{a.folds}", file=sys.stderr)
+            if a.cache:
+                with open(a.cache, "wb") as f:
+                    pickle.dump((Z, S, E, W_), f)
 
-    def evaluate(thresholds, which):
-        idx = [i for i in range(n) if source[i] == which]
-        preds = [combine(readings[i], Z[i], S[i], E[i], W_[i], thresholds, a.structure) for i in idx]
-        return score([golds[i] for i in idx], preds)
+        def evaluate(thresholds, which):
+            idx = [i for i in range(n) if source[i] == which]
+            preds = [combine(readings[i], Z[i], S[i], E[i], W_[i], thresholds, a.structure) for i in idx]
+            return score([golds[i] for i in idx], preds)
 
-    def show(label, thresholds):
-        parts = [f"{w} %.3f/%.3f/%.3f" % evaluate(thresholds, w) for w in ("seen", "unseen") if w in source]
-        print(f"{label} thresholds secure {thresholds[0]} insecure {thresholds[1]}, beside the other side "
-              f"{thresholds[2]} {thresholds[3]}, there in the same place {thresholds[4]}: " + "  ".join(parts))
+        def show(label, thresholds):
+            parts = [f"{w} %.3f/%.3f/%.3f" % evaluate(thresholds, w) for w in ("seen", "unseen") if w in source]
+            print(f"{label} thresholds secure {thresholds[0]} insecure {thresholds[1]}, beside the other side "
+                  f"{thresholds[2]} {thresholds[3]}, there in the same place {thresholds[4]}: " + "  ".join(parts))
 
-    counts = collections.Counter(source)
-    print(f"{n} replies ({counts['seen']} the rules were written from, {counts['unseen']} unseen); "
-          "figures are verdict accuracy / false reassurance / move micro-F1, out of fold")
-    for which in ("seen", "unseen"):
-        idx = [i for i in range(n) if source[i] == which]
-        if idx:
-            print(f"rules alone on {which}: %.3f/%.3f/%.3f" % score([golds[i] for i in idx], [readings[i]["known"] for i in idx]))
-    thresholds = (a.secure, a.insecure, a.secure_mixed, a.insecure_mixed, a.same_place, a.extra)
-    show("given", thresholds)
-    if a.search:
-        # Accuracy, with false reassurance above the bar's 0.03 costing double, and a little move F1.
-        which = "unseen" if "unseen" in source else "seen"
-        objective = lambda t: (lambda r: r[0] - 2 * max(0, r[1] - 0.03) + 0.25 * r[2])(evaluate(t, which))
-        grid = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
-        # Alone and beside the other side are nearly separable: the first two, then each of the others.
-        alone = max(itertools.product(grid, grid), key=lambda t: objective(t + (t[0], t[1], 99.0)))
-        secure_mixed = max(grid, key=lambda v: objective(alone + (v, alone[1], 99.0)))
-        insecure_mixed = max(grid, key=lambda v: objective(alone + (secure_mixed, v, 99.0)))
-        show("best", alone + (secure_mixed, insecure_mixed, 99.0))
-        if os.environ.get("SHOW_GRID"):
-            for im, same in itertools.product(grid, [0.5, 1.0, 1.5, 2.0, 99.0]):
-                print("  insecure beside secure %4.1f, in the same place %4.1f: %.3f/%.3f/%.3f"
-                      % ((im, same) + evaluate((a.secure, a.insecure, a.secure_mixed, im, same), which)))
+        counts = collections.Counter(source)
+        print(f"{n} replies ({counts['seen']} the rules were written from, {counts['unseen']} unseen); "
+              "figures are verdict accuracy / false reassurance / move micro-F1, out of fold")
+        for which in ("seen", "unseen"):
+            idx = [i for i in range(n) if source[i] == which]
+            if idx:
+                print(f"rules alone on {which}: %.3f/%.3f/%.3f" % score([golds[i] for i in idx], [readings[i]["known"] for i in idx]))
+        show("given", thresholds)
+        if a.search:
+            # Accuracy, with false reassurance above the bar's 0.03 costing double, and a little move F1;
+            # on the unseen sets, and at half weight on the seen ones: on unseen text alone the search
+            # buys half a point there with four points on the seen sets (dev.tsv, the expert phrases).
+            # Coordinate ascent from the given thresholds: each in turn moves to its best value on a grid,
+            # the others held, twice round.
+            gain = lambda r: r[0] - 2 * max(0, r[1] - 0.03) + 0.25 * r[2]
+            objective = lambda t: sum(weight * gain(evaluate(t, which)) for which, weight in (("unseen", 1.0), ("seen", 0.5))
+                                      if which in source)
+            grids = [[-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]] * 6 + [[-99.0, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0]] * 2
+            best = list(thresholds)
+            for _ in range(2):
+                for k, grid in enumerate(grids):
+                    best[k] = max(grid, key=lambda v: objective(tuple(best[:k] + [v] + best[k + 1:])))
+            show("best", tuple(best))
+            print("  (secure, insecure, secure-mixed, insecure-mixed, same-place, extra, overrule-secure, overrule-insecure, "
+              "overrule-min-tokens) =", tuple(best))
+            if os.environ.get("SHOW_GRID"):
+                for im, same in itertools.product(grids[0], [0.5, 1.0, 1.5, 2.0, 99.0]):
+                    print("  insecure beside secure %4.1f, in the same place %4.1f: %.3f/%.3f/%.3f"
+                          % ((im, same) + evaluate(thresholds[:3] + (im, same) + thresholds[5:], which)))
+        for text in filter(None, os.environ.get("TRY", "").split(";")):
+            show("try", tuple(float(v) for v in text.split(",")))
+        if os.environ.get("SHOW_OVERRULE"):
+            for vs, vi in itertools.product([-99.0, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0], [-99.0, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0]):
+                show(f"overrule {vs} {vi}", thresholds[:6] + (vs, vi) + thresholds[8:])
 
     if checks or a.out:
         model = Model(feats, Y, np.arange(n), a)

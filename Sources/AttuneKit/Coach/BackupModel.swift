@@ -10,10 +10,12 @@ import Foundation
 ///   than any single move's model;
 /// - a model per move says which move of the side it is, and which n-gram gave it away.
 ///
-/// The rules read first. For a side where they found nothing, the model adds one move when the side
-/// model's logit is above that side's threshold: the side's most probable move that no rule
-/// cancelled (negated, voided). It names itself as the rule (`criticism.backup-model`), with the
-/// n-gram that weighed most for the move as the evidence.
+/// The rules read first. A side they found whose side model is far below zero (`<overrule-threshold>`)
+/// is overruled: their words were innocent in this reply ("I know you didn't mean to hurt me"). For a
+/// side where they found nothing, the model adds one move when the side model's logit is above that
+/// side's threshold: the side's most probable move that no rule cancelled (negated, voided). It names
+/// itself as the rule (`criticism.backup-model`), with the n-gram that weighed most for the move as
+/// the evidence.
 public struct BackupModel: Sendable {
   /// Rule id suffix for moves the model adds.
   public static let ruleSuffix = "backup-model"
@@ -55,6 +57,12 @@ public struct BackupModel: Sendable {
   /// The logit a further move of a side already present needs on its own (a second secure move
   /// beside a first, say): it changes the moves, never the verdict.
   private var extraThreshold: Float = .infinity
+  /// Per side: below this logit the side model overrules the rules' moves of that side (their words
+  /// were innocent here: "I know you didn't mean to hurt me").
+  private var overruleThresholds: [Float] = [-.infinity, -.infinity]
+  /// A side the rules found alone in a reply of fewer tokens is never overruled: a few words are too
+  /// little for the model to judge ("Sorry." is a published repair phrase).
+  private var overruleMinimumTokens = 0
   /// Per feature: made only of common words ("if", "and you"), so no evidence on its own.
   private var isWeak: [Bool] = []
   private(set) var featureCount: Int32 = 0
@@ -236,8 +244,12 @@ public struct BackupModel: Sendable {
         model.mixedThresholds[column - moveCount] = weight
       } else if Self.equals(feature, "<same-place-threshold>"), let weight, let column, column >= moveCount {
         model.samePlaceThresholds[column - moveCount] = weight
+      } else if Self.equals(feature, "<overrule-threshold>"), let weight, let column, column >= moveCount {
+        model.overruleThresholds[column - moveCount] = weight
       } else if Self.equals(name, "*"), Self.equals(feature, "<extra-threshold>"), let weight {
         model.extraThreshold = weight
+      } else if Self.equals(name, "*"), Self.equals(feature, "<overrule-min-tokens>"), let weight {
+        model.overruleMinimumTokens = Int(weight)
       } else if let weight, let column, !feature.isEmpty, !Self.isThresholdName(feature) {
         let id = intern(feature, into: &model)
         let needed = Int(model.featureCount) * BackupModel.columnCount
@@ -436,22 +448,29 @@ public struct BackupModel: Sendable {
     var tokenRange: Range<Int>
   }
 
-  /// What the model adds to the rules' reading.
+  /// The model's reading beside the rules': the sides it overrules, and the moves it adds.
+  struct Reading {
+    /// Per side (secure, insecure): the rules' moves of this side are dropped.
+    var overruled: [Bool]
+    var findings: [Finding]
+
+    func keeps(_ move: Move) -> Bool { !overruled[move.isSecure ? 0 : 1] }
+  }
+
+  /// The model's reading beside the rules'.
   ///
-  /// For each side the rules left empty: the side's most probable move that no rule cancelled, with
+  /// First, a side the rules found but whose side model is below `<overrule-threshold>` is
+  /// overruled: the rules' words were innocent in this reply. Not when it is the only side the rules
+  /// found in a reply shorter than `<overrule-min-tokens>`. Then, for each side left empty: the side's most probable move that no rule cancelled, with
   /// the n-gram beyond common words that weighs most for it as evidence, when the side model is
   /// above the side's threshold. The threshold is higher when the rules found the other side
   /// (`<mixed-threshold>`), and higher again when the evidence lies in the words or the clause where
   /// they found it (`<same-place-threshold>`). Then any further move of a side now present whose
   /// own logit is above `<extra-threshold>`. Evidence in words a rule of that side matched and
   /// cancelled ("I'm not saying you're *lazy*") adds nothing: the rules read those words and decided.
-  func findings(in tokens: [Token], read: [(move: Move, tokens: Range<Int>)], cancelled: [CancelledMatch] = []) -> [Finding] {
-    guard featureCount > 0, !tokens.isEmpty else { return [] }
-    var known = MoveSet()
-    for item in read { known.insert(item.move) }
-    var vetoed = MoveSet()
-    for match in cancelled { vetoed.insert(match.move) }
-    let hasSide = [known.hasSecure, known.hasInsecure]
+  func reading(of tokens: [Token], read: [(move: Move, tokens: Range<Int>)], cancelled: [CancelledMatch] = []) -> Reading {
+    var reading = Reading(overruled: [false, false], findings: [])
+    guard featureCount > 0, !tokens.isEmpty else { return reading }
     let present = presentFeatures(in: tokens)
     var logits = bias
     weights.withUnsafeBufferPointer { weights in
@@ -460,6 +479,19 @@ public struct BackupModel: Sendable {
         for column in 0..<Self.columnCount { logits[column] += weights[row + column] }
       }
     }
+    let ruled = [read.contains { $0.move.isSecure }, read.contains { !$0.move.isSecure }]
+    var read = read
+    for side in 0..<2 where ruled[side] && logits[Self.moveCount + side] < overruleThresholds[side] {
+      if !ruled[1 - side] && tokens.count < overruleMinimumTokens { continue }
+      let secure = side == 0
+      reading.overruled[side] = true
+      read.removeAll { $0.move.isSecure == secure }
+    }
+    var known = MoveSet()
+    for item in read { known.insert(item.move) }
+    var vetoed = MoveSet()
+    for match in cancelled { vetoed.insert(match.move) }
+    let hasSide = [known.hasSecure, known.hasInsecure]
     func readCancelled(_ range: Range<Int>, secure: Bool) -> Bool {
       cancelled.contains { $0.move.isSecure == secure && $0.tokens.overlaps(range) }
     }
@@ -495,7 +527,8 @@ public struct BackupModel: Sendable {
       findings.append(Finding(move: move, probability: probability, tokenRange: range))
       added.insert(move)
     }
-    return findings.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
+    reading.findings = findings.sorted { $0.tokenRange.lowerBound < $1.tokenRange.lowerBound }
+    return reading
   }
 
   /// The tokens of the present feature that weighs most for a column, leaving out features of

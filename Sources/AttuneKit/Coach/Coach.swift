@@ -128,20 +128,21 @@ public struct Coach: Sendable {
   /// Annotates one reply.
   public func annotate(_ text: String) -> Annotation {
     let tokens = tokenizer.tokenize(text)
+    let (kept, cancelled) = evaluate(tokens)
+    let ruled = firstOfEachMove(kept)
+    let read = ruled.map { (move: facts[$0.rule].move, tokens: $0.start..<$0.end) }
+    // The backup model may overrule a side the rules found, and add what they missed.
+    let reading = rules.backupModel.reading(of: tokens, read: read, cancelled: cancelled)
     var found: [Found] = []
     var seen = MoveSet()
-    let (kept, cancelled) = evaluate(tokens)
-    var read: [(move: Move, tokens: Range<Int>)] = []
-    for hit in firstOfEachMove(kept) {
+    for hit in ruled where reading.keeps(facts[hit.rule].move) {
       seen.insert(facts[hit.rule].move)
-      read.append((facts[hit.rule].move, hit.start..<hit.end))
       found.append(
         Found(
           match: match(for: hit, text: text, tokens: tokens), tokens: hit.start..<hit.end,
           antidote: rules.rules[hit.rule].antidote))
     }
-    // The backup model may add what the rules missed.
-    for finding in rules.backupModel.findings(in: tokens, read: read, cancelled: cancelled) {
+    for finding in reading.findings {
       seen.insert(finding.move)
       let first = tokens[finding.tokenRange.lowerBound]
       let last = tokens[finding.tokenRange.upperBound - 1]

@@ -81,6 +81,35 @@ private let model = """
   #expect(coach.annotate("You joker, you clown.").moves.map(\.rule) == ["contempt.joker"])
 }
 
+@Test func theBackupModelOverrulesARuleWhoseWordsItReadsAsInnocent() throws {
+  let rules = """
+    rules:
+      - id: contempt.joker
+        move: contempt
+        patterns: ["joker"]
+      - id: appreciation.cheers
+        move: appreciation
+        patterns: ["cheers"]
+    """
+  // "card" pulls the insecure side far below its overrule threshold: "the joker card" is a game.
+  let sure = model + "\nside:insecure\t<overrule-threshold>\t-3\nside:insecure\tcard\t-4\n"
+  let overruling = try coach(rules: rules, model: sure)
+  let game = overruling.annotate("Cheers, I drew the joker card.")
+  #expect(game.moves.map(\.rule) == ["appreciation.cheers"])
+  #expect(game.verdict == .secure)
+  #expect(game.antidote == nil)
+  // Without the innocent word the side model is unsure, not sure of innocence: the rule stands.
+  #expect(overruling.annotate("Cheers, you joker.").moves.map(\.rule) == ["appreciation.cheers", "contempt.joker"])
+  // A side the rules found alone in a short reply stands: too few words to judge.
+  let patient = try coach(rules: rules, model: sure + "*\t<overrule-min-tokens>\t10\n")
+  #expect(patient.annotate("The joker card.").moves.map(\.rule) == ["contempt.joker"])
+  #expect(patient.annotate("Cheers, I drew the joker card.").moves.map(\.rule) == ["appreciation.cheers"])
+  #expect(patient.annotate("We laughed when I drew the joker card at the party.").moves.isEmpty)
+  // A model without the threshold never overrules.
+  let plain = try coach(rules: rules, model: model + "\nside:insecure\tcard\t-4\n")
+  #expect(plain.annotate("Cheers, I drew the joker card.").verdict == .mixed)
+}
+
 @Test func theBackupModelReadsWordTriplesAndHowASentenceStarts() throws {
   let coach = try coach(rules: "rules: []", model: model)
   #expect(coach.annotate("Thank you so much.").moves.map(\.move) == [.appreciation])
