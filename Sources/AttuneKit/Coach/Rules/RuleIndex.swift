@@ -282,22 +282,31 @@ struct RuleIndex: Sendable {
   /// anchor the reply has (and those without one) can be live.
   private func liveLeads(_ reply: Presence) -> [Lead] {
     var leads: [Lead] = []
-    func consider(anchor: Int) {
-      candidates: for k in Int(anchorStart[anchor])..<Int(anchorStart[anchor + 1]) {
-        let candidate = anchoredLeads[k]
-        for r in Int(candidate.requirementStart)..<Int(candidate.requirementEnd)
-        where !Presence.has(reply.requirements, anchoredRequirements[r]) {
-          continue candidates
+    leads.reserveCapacity(64)
+    // Read through buffer pointers: a reply has a few hundred candidates, each a handful of reads.
+    anchorStart.withUnsafeBufferPointer { anchorStart in
+      anchoredLeads.withUnsafeBufferPointer { anchoredLeads in
+        anchoredRequirements.withUnsafeBufferPointer { anchoredRequirements in
+          reply.requirements.withUnsafeBufferPointer { present in
+            func consider(anchor: Int) {
+              candidates: for candidate in anchoredLeads[Int(anchorStart[anchor])..<Int(anchorStart[anchor + 1])] {
+                for r in Int(candidate.requirementStart)..<Int(candidate.requirementEnd) {
+                  let set = Int(anchoredRequirements[r])
+                  if present[set >> 6] & (1 << UInt64(set & 63)) == 0 { continue candidates }
+                }
+                leads.append(candidate.lead)
+              }
+            }
+            consider(anchor: anchorStart.count - 2)
+            for (word, bitsOfWord) in reply.anchors.enumerated() {
+              var rest = bitsOfWord
+              while rest != 0 {
+                consider(anchor: word << 6 | rest.trailingZeroBitCount)
+                rest &= rest - 1
+              }
+            }
+          }
         }
-        leads.append(candidate.lead)
-      }
-    }
-    consider(anchor: anchorStart.count - 2)
-    for (word, bitsOfWord) in reply.anchors.enumerated() {
-      var rest = bitsOfWord
-      while rest != 0 {
-        consider(anchor: word << 6 | rest.trailingZeroBitCount)
-        rest &= rest - 1
       }
     }
     leads.sort { $0.rank < $1.rank }
