@@ -31,45 +31,32 @@ struct RuleIndex: Sendable {
   /// match (and of every group's second step at a token) stay in cache.
   private(set) var bits: [UInt64] = []
   private(set) var wordsPerToken = 0
-  /// For each token id: the range of `groups` for the variants that start with it.
-  private var firstStart: [Int32] = []
-  private var firstEnd: [Int32] = []
-  /// Runs of `byFirst` sharing one second-step set (-1: none), so a failed test skips the run.
-  private var groupSecond: [Int32] = []
-  private var groupStart: [Int32] = []
-  private var groupEnd: [Int32] = []
-  private var byFirst: [Int32] = []
-  /// Variants that can start on any token.
+  /// Variants that can start on any token (no lead: their first required step is not a token set).
   private var anywhere: [Int32] = []
-  /// Per variant: the token set the token after its lead must be in, or -1.
-  private var variantSecond: [Int32] = []
-  /// Per variant: how many optional tokens may precede its first required step.
-  private var variantBack: [Int32] = []
   private var maxBack = 0
-  /// For each token id: the variants whose anchor (their rarest required step) it satisfies.
-  /// A variant is tried on a reply only when some token of the reply satisfies its anchor.
-  private var anchoredStart: [Int32] = []
-  private var anchoredEnd: [Int32] = []
-  private var anchored: [Int32] = []
-  /// For each token id: the variants whose second anchor (their next rarest required step) it
-  /// satisfies; a variant with two anchors is tried only when the reply has both.
-  private var secondAnchoredStart: [Int32] = []
-  private var secondAnchoredEnd: [Int32] = []
-  private var secondAnchored: [Int32] = []
-  /// Per variant: the anchors it needs (bit 0: first, bit 1: second).
-  private var anchorsNeeded: [UInt8] = []
-  /// Variants with no usable anchor: always tried.
-  private var unanchored: [Int32] = []
-  /// Per variant, `requirementList[requirementStart[v]..<requirementStart[v + 1]]`: the token sets of
-  /// its other required steps (rarest first), each of which some token of the reply must be in before
-  /// the variant is worth trying. Anchors only say two of them are there; this checks them all.
+  /// The token sets of required steps that a reply must contain somewhere before a variant is worth
+  /// trying, numbered apart from `bits`: anchors (each variant's rarest required step) in `anchors`,
+  /// its other required steps in `requirements`. A reply marks the ones it has in two small bitsets.
+  private var anchors = PresenceTable()
+  private var requirements = PresenceTable()
+  /// Per anchor `a`, `anchoredLeads[anchorStart[a]..<anchorStart[a + 1]]`: the variants with a lead
+  /// that it anchors (only they can be live on a reply that has it), with what trying them needs, side
+  /// by side so that finding a reply's live variants reads memory in order. The last range holds the
+  /// variants without a usable anchor, always candidates.
+  private var anchorStart: [Int32] = [0]
+  private var anchoredLeads: [AnchoredLead] = []
+  /// The `requirements` sets of `anchoredLeads`' other required steps, in the same order.
+  private var anchoredRequirements: [Int32] = []
+  /// Per variant: its anchor, or -1 (no usable anchor), and
+  /// `requirementList[requirementStart[v]..<requirementStart[v + 1]]`: the `requirements` sets of its
+  /// other required steps (rarest first). A variant is worth trying only when the reply has a token
+  /// in each. Read for the `anywhere` variants; `anchoredLeads` holds the same for the others.
+  private var variantAnchor: [Int32] = []
   private var requirementStart: [Int32] = [0]
   private var requirementList: [Int32] = []
-  /// For each token id: the requirement sets it is in, so a reply marks the sets it satisfies in one pass.
-  private var satisfiesStart: [Int32] = [0]
-  private var satisfies: [Int32] = []
-  private var requirementSetCount = 0
   let ruleCount: Int
+  /// Token ids at or above it (and negative ones) are in no token set.
+  private let vocabularySize: Int
 
   /// `frequency`: how often each token id occurs in sample text (by id; missing ids count as 0),
   /// to choose as anchors the required steps a reply is least likely to have. `tokenSets`: the
@@ -78,16 +65,19 @@ struct RuleIndex: Sendable {
     rules: [CoachRule], vocabularySize: Int, tokenSets: TokenSets, commonWords: Set<Int32> = [], frequency: [Int] = []
   ) {
     ruleCount = rules.count
+    self.vocabularySize = vocabularySize
     var tokenSets = tokenSets
     // The index's own numbering of the sets it uses (in the order met here), by set number.
     var setIndex: [Int32] = Array(repeating: -1, count: tokenSets.members.count)
     var setMembers: [Set<Int32>] = []
-    var firstOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
-    var anchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
-    var secondAnchorOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
-    // The requirement sets' numbering, by set number (-1: not a requirement set).
-    var requirementIndex: [Int32] = []
-    var satisfiesOf: [[Int32]] = Array(repeating: [], count: vocabularySize)
+    // Numbering of anchor and requirement sets, by set number.
+    var anchorNumbers = PresenceTable.Numbering()
+    var requirementNumbers = PresenceTable.Numbering()
+    // Per variant: its lead's token set (index into `bits`, -1: none), the set of the token after
+    // its lead (-1: any), and how many optional tokens may precede its lead.
+    var variantLead: [Int32] = []
+    var variantSecond: [Int32] = []
+    var variantBack: [Int32] = []
     func indexOf(_ set: TokenSet) -> Int32 {
       let number = Int(set.number)
       if number >= setIndex.count { setIndex.append(contentsOf: repeatElement(-1, count: number + 1 - setIndex.count)) }
@@ -184,34 +174,17 @@ struct RuleIndex: Sendable {
             candidates.sort { a, b in
               (a.common ? 1 : 0, a.often, a.set.ids.count, a.order) < (b.common ? 1 : 0, b.often, b.set.ids.count, b.order)
             }
-            var needed: UInt8 = 0
+            // Every other required step must also be in the reply: checked once per reply, before
+            // the first try. (Liveness only spares work: a variant missing a step cannot match.)
+            var requirements: [Int32] = []
             if let anchor = candidates.first?.set {
-              needed |= 1
-              for id in anchor.ids where Int(id) < vocabularySize { anchorOf[Int(id)].append(variantIndex) }
-              // A second anchor only when it is a different, uncommon set: it must cut work, not add it.
-              if candidates.count > 1, !candidates[1].common, candidates[1].set != anchor {
-                needed |= 2
-                for id in candidates[1].set.ids where Int(id) < vocabularySize { secondAnchorOf[Int(id)].append(variantIndex) }
+              variantAnchor.append(anchorNumbers.number(anchor))
+              for set in candidates.dropFirst().map(\.set) where set != anchor {
+                let index = requirementNumbers.number(set)
+                if !requirements.contains(index) { requirements.append(index) }
               }
             } else {
-              unanchored.append(variantIndex)
-            }
-            anchorsNeeded.append(needed)
-            // Every required step beyond the anchors, checked once per reply before the first try.
-            var requirements: [Int32] = []
-            for set in candidates.dropFirst(needed == 3 ? 2 : 1).map(\.set) {
-              let number = Int(set.number)
-              if number >= requirementIndex.count {
-                requirementIndex.append(contentsOf: repeatElement(-1, count: number + 1 - requirementIndex.count))
-              }
-              var index = requirementIndex[number]
-              if index < 0 {
-                index = Int32(requirementSetCount)
-                requirementSetCount += 1
-                requirementIndex[number] = index
-                for id in set.ids where Int(id) < vocabularySize { satisfiesOf[Int(id)].append(index) }
-              }
-              if !requirements.contains(index) { requirements.append(index) }
+              variantAnchor.append(-1)
             }
             requirementList.append(contentsOf: requirements)
             requirementStart.append(Int32(requirementList.count))
@@ -229,9 +202,9 @@ struct RuleIndex: Sendable {
                 break leading
               }
             }
-            var leadIDs: Set<Int32>?
-            if case .any(let set, _, false)? = lead { leadIDs = set.ids }
-            if case .phrases(let phrases, false)? = lead { leadIDs = leadUnion(phrases).ids }
+            var leadSet: Int32 = -1
+            if case .any(let set, _, false)? = lead { leadSet = indexOf(set) }
+            if case .phrases(let phrases, false)? = lead { leadSet = indexOf(leadUnion(phrases)) }
             // The step after the lead, tested inline on the next token before a variant is tried.
             var second: Int32 = -1
             if back == 0, case .any? = lead, let leadAt = source.firstIndex(where: { if case .any(_, _, false) = $0 { return true }; return false }),
@@ -244,10 +217,10 @@ struct RuleIndex: Sendable {
               }
             }
             variantSecond.append(second)
-            if let leadIDs {
+            variantLead.append(leadSet)
+            if leadSet >= 0 {
               maxBack = max(maxBack, back)
               variantBack.append(Int32(back))
-              for id in leadIDs where id >= 0 && Int(id) < vocabularySize { firstOf[Int(id)].append(variantIndex) }
             } else {
               variantBack.append(0)
               anywhere.append(variantIndex)
@@ -261,35 +234,112 @@ struct RuleIndex: Sendable {
     for (set, ids) in setMembers.enumerated() {
       for id in ids where id >= 0 { bits[Int(id) * wordsPerToken + set >> 6] |= 1 << UInt64(set & 63) }
     }
-    for list in firstOf {
-      firstStart.append(Int32(groupSecond.count))
-      // Variants sharing a second-step set sit together, so one test serves them all.
-      for variant in list.sorted(by: { (variantSecond[Int($0)], $0) < (variantSecond[Int($1)], $1) }) {
-        let second = variantSecond[Int(variant)]
-        if groupSecond.count == Int(firstStart[firstStart.count - 1]) || groupSecond.last != second {
-          groupSecond.append(second)
-          groupStart.append(Int32(byFirst.count))
-          groupEnd.append(Int32(byFirst.count))
-        }
-        byFirst.append(variant)
-        groupEnd[groupEnd.count - 1] = Int32(byFirst.count)
+    anchors = PresenceTable(anchorNumbers.members, vocabularySize: vocabularySize)
+    requirements = PresenceTable(requirementNumbers.members, vocabularySize: vocabularySize)
+    // Variants with a lead, grouped by anchor (no anchor last); each with its place in the order
+    // variants are tried at one token (by second-step set, then index). Live variants are tried in
+    // this order, so which of a rule's variants matches first at a token, and so where its hit
+    // ends, does not depend on how the live ones were found.
+    let leading = variants.indices.filter { variantLead[$0] >= 0 }
+    var rank = [Int32](repeating: -1, count: variants.count)
+    for (place, variant) in leading.sorted(by: { (variantSecond[$0], $0) < (variantSecond[$1], $1) }).enumerated() {
+      rank[variant] = Int32(place)
+    }
+    var byAnchor: [[Int]] = Array(repeating: [], count: anchorNumbers.members.count + 1)
+    for variant in leading {
+      let anchor = variantAnchor[variant]
+      byAnchor[anchor >= 0 ? Int(anchor) : byAnchor.count - 1].append(variant)
+    }
+    for group in byAnchor {
+      for variant in group {
+        let required = requirementList[Int(requirementStart[variant])..<Int(requirementStart[variant + 1])]
+        anchoredLeads.append(
+          AnchoredLead(
+            lead: Lead(
+              rank: rank[variant], variant: Int32(variant), set: variantLead[variant], second: variantSecond[variant],
+              back: variantBack[variant]),
+            requirementStart: Int32(anchoredRequirements.count), requirementEnd: Int32(anchoredRequirements.count + required.count)))
+        anchoredRequirements.append(contentsOf: required)
       }
-      firstEnd.append(Int32(groupSecond.count))
+      anchorStart.append(Int32(anchoredLeads.count))
     }
-    for list in anchorOf {
-      anchoredStart.append(Int32(anchored.count))
-      anchored.append(contentsOf: list)
-      anchoredEnd.append(Int32(anchored.count))
+  }
+
+  /// Whether a variant can match at all: its anchor and every other required step's tokens are in
+  /// the reply.
+  @inline(__always)
+  private func isLive(_ variant: Int, _ reply: Presence) -> Bool {
+    let anchor = variantAnchor[variant]
+    guard anchor < 0 || Presence.has(reply.anchors, anchor) else { return false }
+    for k in Int(requirementStart[variant])..<Int(requirementStart[variant + 1])
+    where !Presence.has(reply.requirements, requirementList[k]) {
+      return false
     }
-    for list in satisfiesOf {
-      satisfies.append(contentsOf: list)
-      satisfiesStart.append(Int32(satisfies.count))
+    return true
+  }
+
+  /// The live variants with a lead, in the order they are tried at a token. Only variants whose
+  /// anchor the reply has (and those without one) can be live.
+  private func liveLeads(_ reply: Presence) -> [Lead] {
+    var leads: [Lead] = []
+    leads.reserveCapacity(64)
+    // Read through buffer pointers: a reply has a few hundred candidates, each a handful of reads.
+    anchorStart.withUnsafeBufferPointer { anchorStart in
+      anchoredLeads.withUnsafeBufferPointer { anchoredLeads in
+        anchoredRequirements.withUnsafeBufferPointer { anchoredRequirements in
+          reply.requirements.withUnsafeBufferPointer { present in
+            func consider(anchor: Int) {
+              candidates: for candidate in anchoredLeads[Int(anchorStart[anchor])..<Int(anchorStart[anchor + 1])] {
+                for r in Int(candidate.requirementStart)..<Int(candidate.requirementEnd) {
+                  let set = Int(anchoredRequirements[r])
+                  if present[set >> 6] & (1 << UInt64(set & 63)) == 0 { continue candidates }
+                }
+                leads.append(candidate.lead)
+              }
+            }
+            consider(anchor: anchorStart.count - 2)
+            for (word, bitsOfWord) in reply.anchors.enumerated() {
+              var rest = bitsOfWord
+              while rest != 0 {
+                consider(anchor: word << 6 | rest.trailingZeroBitCount)
+                rest &= rest - 1
+              }
+            }
+          }
+        }
+      }
     }
-    for list in secondAnchorOf {
-      secondAnchoredStart.append(Int32(secondAnchored.count))
-      secondAnchored.append(contentsOf: list)
-      secondAnchoredEnd.append(Int32(secondAnchored.count))
-    }
+    leads.sort { $0.rank < $1.rank }
+    return leads
+  }
+
+  /// A variant with a lead, among those of its anchor.
+  private struct AnchoredLead {
+    var lead: Lead
+    /// Its range of `anchoredRequirements`.
+    var requirementStart: Int32
+    var requirementEnd: Int32
+  }
+
+  /// The anchor and requirement sets a reply has, as bits.
+  private struct Presence {
+    var anchors: [UInt64]
+    var requirements: [UInt64]
+
+    @inline(__always)
+    static func has(_ sets: [UInt64], _ set: Int32) -> Bool { sets[Int(set) >> 6] & (1 << UInt64(set & 63)) != 0 }
+  }
+
+  /// A live variant with a lead, as the matching loop reads it.
+  private struct Lead {
+    /// Its place in the order variants are tried at one token.
+    var rank: Int32
+    var variant: Int32
+    /// Its lead's token set, and the set the next token must be in (-1: any).
+    var set: Int32
+    var second: Int32
+    /// How many optional tokens may precede the lead.
+    var back: Int32
   }
 
   /// A required step's tokens, with what ranks it as an anchor, computed once per step.
@@ -303,118 +353,71 @@ struct RuleIndex: Sendable {
     var order: Int
   }
 
-  /// Every match of every variant, at most one per rule and role for each start token.
   /// What the compiled index holds, for benchmarks: pattern variants, and those tried at every
   /// token (no first word to index them by) or always live (no anchor word).
   var statistics: String {
-    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(unanchored.count) without an anchor, \(anchorsNeeded.filter { $0 == 3 }.count) with two, \(requirementSetCount) requirement sets (\(satisfies.count) token links)"
+    "\(variants.count) variants, \(steps.count) steps, \(anywhere.count) tried at every token, \(variantAnchor.filter { $0 < 0 }.count) without an anchor, \(anchors.setCount) anchor sets, \(requirements.setCount) requirement sets"
   }
 
+  /// Every match of every variant, at most one per rule and role for each start token.
   func hits(in columns: TokenColumns) -> [Hit] {
     var hits: [Hit] = []
     let count = columns.ids.count
     guard count > 0 else { return hits }
+    let reply = Presence(anchors: anchors.sets(in: columns.ids), requirements: requirements.sets(in: columns.ids))
+    let leads = liveLeads(reply)
+    let liveAnywhere = anywhere.filter { isLive(Int($0), reply) }
+    guard !leads.isEmpty || !liveAnywhere.isEmpty else { return hits }
+
     // Stamp per rule and role: the last start token it matched at.
     var stampStorage = [Int32](repeating: -1, count: ruleCount * 3)
-    // Which variants can match at all: their anchor is among the reply's tokens.
-    var found = [UInt8](repeating: 0, count: variants.count)
-    for id in columns.ids where id >= 0 && Int(id) < anchoredStart.count {
-      for k in Int(anchoredStart[Int(id)])..<Int(anchoredEnd[Int(id)]) { found[Int(anchored[k])] |= 1 }
-      for k in Int(secondAnchoredStart[Int(id)])..<Int(secondAnchoredEnd[Int(id)]) {
-        found[Int(secondAnchored[k])] |= 2
-      }
-    }
-    // Which requirement sets the reply satisfies.
-    var satisfied = [UInt64](repeating: 0, count: (requirementSetCount + 63) / 64)
-    for id in columns.ids where id >= 0 && Int(id) + 1 < satisfiesStart.count {
-      for k in Int(satisfiesStart[Int(id)])..<Int(satisfiesStart[Int(id) + 1]) {
-        let set = Int(satisfies[k])
-        satisfied[set >> 6] |= 1 << UInt64(set & 63)
-      }
-    }
-
-    // Everything below reads through buffer pointers: no closure captures a mutable array.
+    // The matching loop reads through buffer pointers: no closure captures a mutable array.
     stampStorage.withUnsafeMutableBufferPointer { stamp in
-    found.withUnsafeMutableBufferPointer { found in
-    satisfied.withUnsafeBufferPointer { satisfied in
-    requirementStart.withUnsafeBufferPointer { requirementStart in
-    requirementList.withUnsafeBufferPointer { requirementList in
-    anchorsNeeded.withUnsafeBufferPointer { needed in
     variants.withUnsafeBufferPointer { variants in
-    variantBack.withUnsafeBufferPointer { variantBack in
     columns.ids.withUnsafeBufferPointer { ids in
-      columns.sentences.withUnsafeBufferPointer { sentences in
-        columns.clauses.withUnsafeBufferPointer { clauses in
-          columns.flags.withUnsafeBufferPointer { flags in
-            steps.withUnsafeBufferPointer { steps in
-              bits.withUnsafeBufferPointer { bits in
-                phraseGroups.withUnsafeBufferPointer { groups in
-                phraseOptions.withUnsafeBufferPointer { options in
-                phraseSets.withUnsafeBufferPointer { sets in
-                let matcher = Matcher(
-                  ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
-                  wordsPerToken: wordsPerToken, groups: groups, options: options, sets: sets)
-                /// Whether a variant can match at all: its anchors and every other required step's
-                /// tokens are in the reply. `found` caches the answer (bit 2: live, bit 3: dead).
-                @inline(__always)
-                func isLive(_ variantIndex: Int32) -> Bool {
-                  let v = Int(variantIndex)
-                  let state = found[v]
-                  guard state == needed[v] else { return state & 4 != 0 }
-                  var live = true
-                  for k in Int(requirementStart[v])..<Int(requirementStart[v + 1]) {
-                    let set = Int(requirementList[k])
-                    if satisfied[set >> 6] & (1 << UInt64(set & 63)) == 0 {
-                      live = false
-                      break
-                    }
-                  }
-                  found[v] = state | (live ? 4 : 8)
-                  return live
-                }
-                @inline(__always)
-                func attempt(_ variantIndex: Int32, _ start: Int, _ hits: inout [Hit]) {
-                  guard isLive(variantIndex) else { return }
-                  let variant = variants[Int(variantIndex)]
-                  let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
-                  if stamp[key] == Int32(start) { return }
-                  if let end = matcher.match(
-                    step: Int(variant.firstStep), last: Int(variant.firstStep + variant.stepCount), at: start,
-                    sentence: sentences[start]), end > start
-                  {
-                    stamp[key] = Int32(start)
-                    hits.append(Hit(rule: Int(variant.rule), role: variant.role, start: start, end: end))
-                  }
-                }
-                for start in 0..<count {
-                  let id = ids[start]
-                  if id >= 0, Int(id) < firstStart.count {
-                    let nextID: Int32 = start + 1 < count && sentences[start + 1] == sentences[start] ? ids[start + 1] : -1
-                    for group in Int(firstStart[Int(id)])..<Int(firstEnd[Int(id)]) {
-                      let second = groupSecond[group]
-                      if second >= 0, !matcher.contains(set: second, id: nextID) { continue }
-                      for k in Int(groupStart[group])..<Int(groupEnd[group]) {
-                        let variantIndex = byFirst[k]
-                        if !isLive(variantIndex) { continue }
-                        let back = Int(variantBack[Int(variantIndex)])
-                        if back == 0 {
-                          attempt(variantIndex, start, &hits)
-                        } else {
-                          for from in max(0, start - back)...start { attempt(variantIndex, from, &hits) }
-                        }
-                      }
-                    }
-                  }
-                  for variantIndex in anywhere { attempt(variantIndex, start, &hits) }
-                }
-                }
-                }
-                }
-              }
+    columns.sentences.withUnsafeBufferPointer { sentences in
+    columns.clauses.withUnsafeBufferPointer { clauses in
+    columns.flags.withUnsafeBufferPointer { flags in
+    steps.withUnsafeBufferPointer { steps in
+    bits.withUnsafeBufferPointer { bits in
+    phraseGroups.withUnsafeBufferPointer { groups in
+    phraseOptions.withUnsafeBufferPointer { options in
+    phraseSets.withUnsafeBufferPointer { sets in
+    leads.withUnsafeBufferPointer { leadList in
+      let matcher = Matcher(
+        ids: ids, sentences: sentences, clauses: clauses, flags: flags, steps: steps, bits: bits,
+        wordsPerToken: wordsPerToken, groups: groups, options: options, sets: sets)
+      @inline(__always)
+      func attempt(_ variantIndex: Int32, _ start: Int, _ hits: inout [Hit]) {
+        let variant = variants[Int(variantIndex)]
+        let key = Int(variant.rule) * 3 + Int(variant.role.rawValue)
+        if stamp[key] == Int32(start) { return }
+        if let end = matcher.match(
+          step: Int(variant.firstStep), last: Int(variant.firstStep + variant.stepCount), at: start,
+          sentence: sentences[start]), end > start
+        {
+          stamp[key] = Int32(start)
+          hits.append(Hit(rule: Int(variant.rule), role: variant.role, start: start, end: end))
+        }
+      }
+      for start in 0..<count {
+        let id = ids[start]
+        if id >= 0, Int(id) < vocabularySize {
+          let nextID: Int32 = start + 1 < count && sentences[start + 1] == sentences[start] ? ids[start + 1] : -1
+          for lead in leadList where matcher.contains(set: lead.set, id: id) {
+            if lead.second >= 0, !matcher.contains(set: lead.second, id: nextID) { continue }
+            if lead.back == 0 {
+              attempt(lead.variant, start, &hits)
+            } else {
+              for from in max(0, start - Int(lead.back))...start { attempt(lead.variant, from, &hits) }
             }
           }
         }
+        for variantIndex in liveAnywhere { attempt(variantIndex, start, &hits) }
       }
+    }
+    }
+    }
     }
     }
     }
@@ -551,5 +554,60 @@ private struct Matcher {
       step += 1
     }
     return index
+  }
+}
+
+/// Token sets listed by token: `sets[start[id]..<start[id + 1]]` are the sets token `id` is in,
+/// so a reply's few tokens mark the sets it has a token of in a small bitset. Lists, not a row of
+/// bits per token: a reply then reads a few short runs of memory instead of a wide row per token.
+private struct PresenceTable: Sendable {
+  private var start: [Int32] = [0]
+  private var sets: [UInt16] = []
+  private(set) var setCount = 0
+
+  /// Numbers token sets in the order first met (equal sets, by their rule-book number, share one).
+  struct Numbering {
+    private var index: [Int32] = []
+    private(set) var members: [Set<Int32>] = []
+
+    mutating func number(_ set: TokenSet) -> Int32 {
+      let number = Int(set.number)
+      if number >= index.count { index.append(contentsOf: repeatElement(-1, count: number + 1 - index.count)) }
+      if index[number] >= 0 { return index[number] }
+      index[number] = Int32(members.count)
+      members.append(set.ids)
+      return index[number]
+    }
+  }
+
+  init() {}
+
+  init(_ members: [Set<Int32>], vocabularySize: Int) {
+    precondition(members.count <= Int(UInt16.max) + 1, "too many token sets for 16-bit set numbers")
+    setCount = members.count
+    var byToken: [[UInt16]] = Array(repeating: [], count: vocabularySize)
+    for (set, ids) in members.enumerated() {
+      for id in ids where id >= 0 && Int(id) < vocabularySize { byToken[Int(id)].append(UInt16(set)) }
+    }
+    for list in byToken {
+      sets.append(contentsOf: list)
+      start.append(Int32(sets.count))
+    }
+  }
+
+  /// The sets that some token of `ids` is in, as bits.
+  func sets(in ids: [Int32]) -> [UInt64] {
+    var union = [UInt64](repeating: 0, count: (setCount + 63) / 64)
+    union.withUnsafeMutableBufferPointer { union in
+      sets.withUnsafeBufferPointer { sets in
+        for id in ids where id >= 0 && Int(id) + 1 < start.count {
+          for k in Int(start[Int(id)])..<Int(start[Int(id) + 1]) {
+            let set = Int(sets[k])
+            union[set >> 6] |= 1 << UInt64(set & 63)
+          }
+        }
+      }
+    }
+    return union
   }
 }
