@@ -267,7 +267,12 @@ public struct BackupModel: Sendable {
 
     /// The weight column a row's first cell names: a move id (any case, `_` for `-`) or a side.
     private mutating func column(named name: UnsafeBufferPointer<UInt8>) -> Int? {
-      if name.elementsEqual(lastColumnName) { return lastColumn }
+      // Compared with memcmp: the generic `elementsEqual` cost about as much as parsing the row.
+      if name.count == lastColumnName.count,
+        name.isEmpty || lastColumnName.withUnsafeBufferPointer({ memcmp(name.baseAddress!, $0.baseAddress!, name.count) == 0 })
+      {
+        return lastColumn
+      }
       let text = String(decoding: name, as: UTF8.self)
       let column = Self.columnByName[text] ?? Move(id: text).flatMap { Self.columnByName[$0.rawValue] }
       lastColumnName = Array(name)

@@ -9,32 +9,40 @@ import Foundation
 
 /// Byte strings (words, whole n-grams as written in the file) to ids. Keys are copied into one arena.
 struct ByteKeyTable: Sendable {
-  /// Per slot: entry index + 1, or 0 for an empty slot.
-  private var slots: [Int32]
-  private var mask: Int
-  /// Per entry: its key's range in `arena`, its full hash and its value.
+  /// Per slot: the key's hash in the high 32 bits and its entry index + 1 in the low 32, or 0 for
+  /// an empty slot. A probe compares hashes in the slot itself, so passing other keys reads no
+  /// entry (the model file's 240k rows each look up their feature: this was the load's hot spot).
+  private var slots: [UInt64]
+  /// 64 minus the number of slot bits: slots are picked by the mixed hash's high bits.
+  private var shift: UInt64
+  /// Per entry: its key's range in `arena` and its value.
   private var keyStart: [Int32] = []
   private var keyEnd: [Int32] = []
-  private var hashes: [UInt64] = []
   private var values: [Int32] = []
   private var arena: [UInt8] = []
 
   var count: Int { values.count }
 
   init(capacity: Int = 16) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: 0, count: size)
-    mask = size - 1
+    var bits: UInt64 = 4
+    while 1 << bits < capacity * 2 { bits += 1 }
+    slots = Array(repeating: 0, count: 1 << bits)
+    shift = 64 - bits
   }
 
-  /// FNV-1a over the bytes: keys are short (a word, up to three words), so a byte loop is enough.
+  /// FNV-1a over the bytes, then a Fibonacci multiply so that the high bits (the slot and the
+  /// stored hash) depend on every byte: keys are short (a word, up to three words), so a byte loop
+  /// is enough.
   @inline(__always)
   static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return hash
+    return hash &* 0x9E37_79B9_7F4A_7C15
   }
+
+  /// A slot's stored hash: the hash's high 32 bits.
+  @inline(__always)
+  private static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
   /// The value stored for `key`, or nil.
   func value(for key: UnsafeBufferPointer<UInt8>) -> Int32? {
@@ -52,11 +60,14 @@ struct ByteKeyTable: Sendable {
   private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
     slots.withUnsafeBufferPointer { slots in
       arena.withUnsafeBufferPointer { arena in
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        let mask = slots.count - 1
+        let tag = Self.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash >> shift)
         while true {
-          let stored = Int(slots[slot]) - 1
-          if stored < 0 { return -1 }
-          if hashes[stored] == hash {
+          let contents = slots[slot]
+          if contents == 0 { return -1 }
+          if contents & 0xFFFF_FFFF_0000_0000 == tag {
+            let stored = Int(truncatingIfNeeded: contents & 0xFFFF_FFFF) - 1
             let start = Int(keyStart[stored])
             let end = Int(keyEnd[stored])
             if end - start == key.count,
@@ -75,25 +86,27 @@ struct ByteKeyTable: Sendable {
     keyStart.append(Int32(arena.count))
     arena.append(contentsOf: key)
     keyEnd.append(Int32(arena.count))
-    hashes.append(hash)
     values.append(value)
-    if values.count * 2 > slots.count {
-      grow()
-    } else {
-      place(values.count - 1)
-    }
+    place(Self.tag(hash) | UInt64(values.count), hash: hash)
+    if values.count * 2 > slots.count { grow() }
   }
 
-  private mutating func place(_ entry: Int) {
-    var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
+  /// Stores slot contents in the first free slot from the hash's own.
+  private mutating func place(_ contents: UInt64, hash: UInt64) {
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash >> shift)
     while slots[slot] != 0 { slot = (slot + 1) & mask }
-    slots[slot] = Int32(entry + 1)
+    slots[slot] = contents
   }
 
+  /// Doubles the slots. A slot is picked by at most 32 high bits of the hash, all kept in the
+  /// slot's tag, so entries move without hashing their keys again.
   private mutating func grow() {
-    slots = Array(repeating: 0, count: slots.count * 2)
-    mask = slots.count - 1
-    for entry in values.indices { place(entry) }
+    precondition(shift > 32, "more than 2^31 keys")
+    let old = slots
+    slots = Array(repeating: 0, count: old.count * 2)
+    shift -= 1
+    for contents in old where contents != 0 { place(contents, hash: contents) }
   }
 }
 

@@ -10,6 +10,14 @@ public struct Normalizer: Sendable {
 
   /// Every word whose normal form is known, with its pieces already interned: one lookup per word.
   private var lexicon: [String: [Piece]] = [:]
+  /// The lexicon's ASCII words by their bytes, to `asciiPieces` indices: a reply's plain ASCII
+  /// words are looked up without making a `String` or hashing one with SipHash.
+  private var asciiLexicon = ByteKeyTable()
+  private var asciiPieces: [[Piece]] = []
+  /// Whether the bytes of an ASCII word decide: false when some non-ASCII lexicon word holds
+  /// U+037E, U+1FEF or U+212A (the only scalars that decompose to ASCII), which `String`
+  /// comparison would equate with an ASCII word. Never so in the shipped rules.
+  private var asciiBytesDecide = true
 
   /// One normalised token and its id in the rule book's vocabulary.
   struct Piece: Sendable {
@@ -30,6 +38,22 @@ public struct Normalizer: Sendable {
     for (word, pieces) in replacements {
       lexicon[word] = pieces.map { Piece(text: $0, id: ids[$0] ?? Token.unknown) }
     }
+    var asciiLexicon = ByteKeyTable(capacity: lexicon.count)
+    var asciiPieces: [[Piece]] = []
+    for (word, pieces) in lexicon {
+      var word = word
+      word.withUTF8 { bytes in
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+          asciiLexicon.insert(bytes, value: Int32(asciiPieces.count))
+          asciiPieces.append(pieces)
+        }
+      }
+      if word.unicodeScalars.contains(where: { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }) {
+        asciiBytesDecide = false
+      }
+    }
+    self.asciiLexicon = asciiLexicon
+    self.asciiPieces = asciiPieces
     self.lexicon = lexicon
     self.ids = ids
   }
@@ -43,6 +67,15 @@ public struct Normalizer: Sendable {
       return [Piece(text: word, id: Token.unknown)]
     }
     return expand(word).map { Piece(text: $0, id: ids[$0] ?? Token.unknown) }
+  }
+
+  /// The pieces of a plain word (no apostrophe, no stretched letters) from its lowercased UTF-8
+  /// bytes, as `pieces(_:apostrophe:stretched:)` gives them; nil when the bytes alone cannot decide
+  /// (a non-ASCII word: `String` compares by canonical equivalence).
+  func plainPieces(_ bytes: UnsafeBufferPointer<UInt8>) -> [Piece]? {
+    guard asciiBytesDecide, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    if let index = asciiLexicon.value(for: bytes) { return asciiPieces[Int(index)] }
+    return [Piece(text: String(decoding: bytes, as: UTF8.self), id: Token.unknown)]
   }
 
   /// Normalises one lowercased word (ASCII apostrophes kept) into one or more tokens.

@@ -169,7 +169,6 @@ struct Tokenizer: Sendable {
   private func flushWord(_ state: inout State, _ tokens: inout [Token], utf8End: Int, scalarEnd: Int) {
     guard let start = state.wordStart else { return }
     state.wordStart = nil
-    let raw = String(decoding: state.wordBytes, as: UTF8.self)
     let isCaps = state.upper >= 2 && state.lower == 0
     var apostrophe = false
     var stretched = false
@@ -180,7 +179,10 @@ struct Tokenizer: Sendable {
       if byte == previous { run += 1; if run >= 2 { stretched = true } } else { run = 0 }
       previous = byte
     }
-    for piece in normalizer.pieces(raw, apostrophe: apostrophe, stretched: stretched) {
+    let plain = apostrophe || stretched ? nil : state.wordBytes.withUnsafeBufferPointer(normalizer.plainPieces)
+    let pieces = plain
+      ?? normalizer.pieces(String(decoding: state.wordBytes, as: UTF8.self), apostrophe: apostrophe, stretched: stretched)
+    for piece in pieces {
       if piece.id >= 0, clauseWords.contains(piece.id), state.sentenceHasWords { state.clause += 1 }
       tokens.append(
         Token(

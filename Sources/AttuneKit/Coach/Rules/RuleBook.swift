@@ -311,7 +311,7 @@ struct PatternCompiler {
   }
 
   /// One option of a word atom: a literal word, or a word list's single words (`@name`).
-  private enum WordSource {
+  fileprivate enum WordSource {
     case word(String)
     case list(String)
   }
@@ -319,17 +319,23 @@ struct PatternCompiler {
   /// A word list's entries, lowercased: single words, and phrases as their words.
   struct ListEntries {
     var words: [String] = []
-    var phrases: [[String]] = []
+    /// The phrases as pattern nodes (one word node per word), built once: a list is named by
+    /// many patterns, and building and freeing its nodes at each use was a third of compiling.
+    fileprivate var phrases: [[Node]] = []
 
     init(_ entries: [String]) {
       for entry in entries {
         let parts = entry.lowercased().split(separator: " ").map(String.init)
-        if parts.count == 1 { words.append(parts[0]) } else if parts.count > 1 { phrases.append(parts) }
+        if parts.count == 1 {
+          words.append(parts[0])
+        } else if parts.count > 1 {
+          phrases.append(parts.map { .words([.word($0)], caps: false) })
+        }
       }
     }
   }
 
-  private indirect enum Node {
+  fileprivate indirect enum Node {
     case words([WordSource], caps: Bool)
     case sequences([[Node]])
     case optional(Node)
@@ -513,7 +519,7 @@ struct PatternCompiler {
               throw RuleBookError.unknownList(path: path, rule: rule, list: name, known: lists.keys.sorted())
             }
             if !entries.words.isEmpty { words.append(.list(name)) }
-            for phrase in entries.phrases { sequences.append(phrase.map { .words([.word($0)], caps: false) }) }
+            sequences.append(contentsOf: entries.phrases)
           } else if option.hasPrefix("<"), option.hasSuffix(">") {
             words.append(.word(String(option.dropFirst().dropLast())))
           } else {
@@ -534,6 +540,8 @@ struct PatternCompiler {
   /// An atom's `|`-separated options: split on the bytes when ASCII (where bytes and characters
   /// are one), as characters otherwise.
   private static func options(of atom: String) -> [String] {
+    // Most atoms are one word: no copy, and no generic split over the UTF-8 view.
+    guard atom.utf8.contains(UInt8(ascii: "|")) else { return atom.isEmpty ? [] : [atom] }
     guard atom.utf8.allSatisfy({ $0 < 0x80 }) else { return atom.split(separator: "|").map(String.init) }
     return atom.utf8.split(separator: UInt8(ascii: "|")).map { String(decoding: $0, as: UTF8.self) }
   }
