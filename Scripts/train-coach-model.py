@@ -24,6 +24,9 @@ Usage:
   swift build -c release
   Scripts/train-coach-model.py ../shared/coach/dev.tsv Training/coach/*.tsv \\
       --unseen 'Training/coach/gen/*.tsv' [--search] [--check FILE.tsv...] [--out MODEL.tsv]
+With --cache FILE the out-of-fold scores are kept and reused, so threshold experiments are quick:
+TRY='1,1,2.5,-0.5,1.5,2,-2,-2.5,10;...' replays given thresholds (in the order --search prints),
+SHOW_OVERRULE=1 prints a grid of overrule thresholds, SHOW_GRID=1 one of the mixed thresholds.
 Needs numpy and scipy.
 """
 import argparse, collections, glob, itertools, os, pickle, shutil, subprocess, sys, tempfile
@@ -310,7 +313,7 @@ def main():
                     help="drop the rules' insecure moves when the insecure side model's logit is below this")
     ap.add_argument("--overrule-min-tokens", type=int, default=10,
                     help="a side the rules found alone in a reply of fewer tokens is never overruled")
-    ap.add_argument("--search", action="store_true", help="choose the thresholds on the unseen sets' out-of-fold scores")
+    ap.add_argument("--search", action="store_true", help="choose the thresholds on the out-of-fold scores (the unseen sets, the seen at half weight)")
     ap.add_argument("--cache", help="keep the out-of-fold scores in this file and reuse them (same data and options only)")
     ap.add_argument("--out", help="write the model trained on the whole pool here")
     a = ap.parse_args()
