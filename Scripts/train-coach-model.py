@@ -413,7 +413,7 @@ def main():
             if os.environ.get("SHOW_GRID"):
                 for im, same in itertools.product(grids[0], [0.5, 1.0, 1.5, 2.0, 99.0]):
                     print("  insecure beside secure %4.1f, in the same place %4.1f: %.3f/%.3f/%.3f"
-                          % ((im, same) + evaluate(thresholds[:3] + (im, same) + thresholds[5:], which)))
+                          % ((im, same) + evaluate(thresholds[:3] + (im, same) + thresholds[5:], "unseen")))
         for text in filter(None, os.environ.get("TRY", "").split(";")):
             show("try", tuple(float(v) for v in text.split(",")))
         if os.environ.get("SHOW_OVERRULE"):
