@@ -410,7 +410,7 @@ def main():
             show("best", tuple(best))
             print("  (secure, insecure, secure-mixed, insecure-mixed, same-place, extra, overrule-secure, overrule-insecure, "
               "overrule-min-tokens) =", tuple(best))
-            if os.environ.get("SHOW_GRID"):
+            if os.environ.get("SHOW_GRID") and "unseen" in source:
                 for im, same in itertools.product(grids[0], [0.5, 1.0, 1.5, 2.0, 99.0]):
                     print("  insecure beside secure %4.1f, in the same place %4.1f: %.3f/%.3f/%.3f"
                           % ((im, same) + evaluate(thresholds[:3] + (im, same) + thresholds[5:], "unseen")))
