@@ -122,16 +122,12 @@ public struct BackupModel: Sendable {
   private func unigramID(_ word: String) -> Int32? {
     var isASCII = true
     let found = word.utf8.withContiguousStorageIfAvailable { bytes -> Int32? in
-      isASCII = Self.isASCII(bytes)
+      isASCII = ByteKeys.isASCII(bytes)
       return words.value(for: bytes)
     }
     if let found = found, let found { return found }
     if found != nil, isASCII, !hasASCIIAliases { return nil }
     return wordsByString[word]
-  }
-
-  private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    bytes.allSatisfy { $0 < 0x80 }
   }
 
   /// A new feature id.
@@ -150,9 +146,8 @@ public struct BackupModel: Sendable {
     } else {
       id = newFeature()
       wordsByString[word] = id
-      if !Self.isASCII(bytes) {
-        hasASCIIAliases = hasASCIIAliases
-          || word.unicodeScalars.contains { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }
+      if !ByteKeys.isASCII(bytes) {
+        hasASCIIAliases = hasASCIIAliases || ByteKeys.canEqualASCIIWord(word)
       }
     }
     words.insert(bytes, value: id)
@@ -285,7 +280,7 @@ public struct BackupModel: Sendable {
     private mutating func intern(_ feature: UnsafeBufferPointer<UInt8>, into model: inout BackupModel) -> Int32 {
       if let id = features.value(for: feature) { return id }
       let start = Int32(partList.count)
-      if BackupModel.isASCII(feature) {
+      if ByteKeys.isASCII(feature) {
         var wordStart = 0
         for index in 0...feature.count where index == feature.count || feature[index] == UInt8(ascii: " ") {
           if index > wordStart { partList.append(model.unigram(UnsafeBufferPointer(rebasing: feature[wordStart..<index]))) }
@@ -340,7 +335,7 @@ public struct BackupModel: Sendable {
 
     /// Whether a feature ends in `threshold>` (`<threshold>`, `<mixed-threshold>`, a misspelt one).
     private static func isThresholdName(_ feature: UnsafeBufferPointer<UInt8>) -> Bool {
-      guard BackupModel.isASCII(feature) else { return String(decoding: feature, as: UTF8.self).hasSuffix("threshold>") }
+      guard ByteKeys.isASCII(feature) else { return String(decoding: feature, as: UTF8.self).hasSuffix("threshold>") }
       let suffix: StaticString = "threshold>"
       let length = suffix.utf8CodeUnitCount
       return feature.count >= length

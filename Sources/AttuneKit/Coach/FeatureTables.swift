@@ -7,6 +7,20 @@ import Foundation
 /// These tables hash raw bytes or 64-bit keys with cheap, good-enough functions and never allocate
 /// per lookup. Ids are stored, never removed.
 
+/// When a word's UTF-8 bytes alone decide whether it equals another as a `String`, so a byte-keyed
+/// table may answer for a `String`-keyed one.
+enum ByteKeys {
+  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.allSatisfy { $0 < 0x80 }
+  }
+
+  /// Whether the word holds U+037E, U+1FEF or U+212A, the only scalars that decompose to ASCII: as
+  /// a `String` it can then equal an ASCII word whose bytes differ, so ASCII bytes stop deciding.
+  static func canEqualASCIIWord(_ word: String) -> Bool {
+    word.unicodeScalars.contains { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }
+  }
+}
+
 /// Byte strings (words, whole n-grams as written in the file) to ids. Keys are copied into one arena.
 struct ByteKeyTable: Sendable {
   /// Per slot: the key's hash in the high 32 bits and its entry index + 1 in the low 32, or 0 for

@@ -43,14 +43,12 @@ public struct Normalizer: Sendable {
     for (word, pieces) in lexicon {
       var word = word
       word.withUTF8 { bytes in
-        if bytes.allSatisfy({ $0 < 0x80 }) {
+        if ByteKeys.isASCII(bytes) {
           asciiLexicon.insert(bytes, value: Int32(asciiPieces.count))
           asciiPieces.append(pieces)
         }
       }
-      if word.unicodeScalars.contains(where: { $0 == "\u{037E}" || $0 == "\u{1FEF}" || $0 == "\u{212A}" }) {
-        asciiBytesDecide = false
-      }
+      if ByteKeys.canEqualASCIIWord(word) { asciiBytesDecide = false }
     }
     self.asciiLexicon = asciiLexicon
     self.asciiPieces = asciiPieces
@@ -73,7 +71,7 @@ public struct Normalizer: Sendable {
   /// bytes, as `pieces(_:apostrophe:stretched:)` gives them; nil when the bytes alone cannot decide
   /// (a non-ASCII word: `String` compares by canonical equivalence).
   func plainPieces(_ bytes: UnsafeBufferPointer<UInt8>) -> [Piece]? {
-    guard asciiBytesDecide, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    guard asciiBytesDecide, ByteKeys.isASCII(bytes) else { return nil }
     if let index = asciiLexicon.value(for: bytes) { return asciiPieces[Int(index)] }
     return [Piece(text: String(decoding: bytes, as: UTF8.self), id: Token.unknown)]
   }

@@ -415,7 +415,7 @@ struct PatternCompiler {
 
   /// `lex` on the bytes of an ASCII pattern (where bytes and characters are one), or nil.
   private static func lexASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
-    guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    guard ByteKeys.isASCII(bytes) else { return nil }
     var out: [String] = []
     var start = 0
     var depth = 0
