@@ -29,7 +29,7 @@ TRY='1,1,2.5,-0.5,1.5,2,-2,-2.5,10;...' replays given thresholds (in the order -
 SHOW_OVERRULE=1 prints a grid of overrule thresholds, SHOW_GRID=1 one of the mixed thresholds.
 Needs numpy and scipy.
 """
-import argparse, collections, glob, itertools, os, pickle, shutil, subprocess, sys, tempfile
+import argparse, collections, glob, hashlib, itertools, os, pickle, shutil, subprocess, sys, tempfile
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
@@ -314,7 +314,7 @@ def main():
     ap.add_argument("--overrule-min-tokens", type=int, default=10,
                     help="a side the rules found alone in a reply of fewer tokens is never overruled")
     ap.add_argument("--search", action="store_true", help="choose the thresholds on the out-of-fold scores (the unseen sets, the seen at half weight)")
-    ap.add_argument("--cache", help="keep the out-of-fold scores in this file and reuse them (same data and options only)")
+    ap.add_argument("--cache", help="keep the out-of-fold scores in this file and reuse them while the data and options are the same")
     ap.add_argument("--out", help="write the model trained on the whole pool here")
     a = ap.parse_args()
 
@@ -357,9 +357,18 @@ def main():
                   a.overrule_secure, a.overrule_insecure, a.overrule_min_tokens)
     if a.folds > 0:  # --folds 0: only train the shipped model
         fold = np.random.default_rng(7).integers(0, a.folds, n)
+        # The cache answers only for the same replies, labels, features and training options.
+        key = hashlib.sha256(repr(([(t, sorted(m)) for t, m in rows], source, [list(f) for f in feats[:n]], a.folds,
+                                   a.l2, a.side_l2, a.balance, a.min_count, a.min_weight)).encode()).hexdigest()
+        cached = None
         if a.cache and os.path.exists(a.cache):
             with open(a.cache, "rb") as f:
-                Z, S, E, W_ = pickle.load(f)
+                cached = pickle.load(f)
+            if cached[0] != key:
+                print(f"{a.cache} holds other data or options: cross-validating again", file=sys.stderr)
+                cached = None
+        if cached:
+            Z, S, E, W_ = cached[1:]
             print(f"out-of-fold scores from {a.cache}", file=sys.stderr)
         else:
             Z, S, E = np.zeros((n, M)), np.zeros((n, 2)), np.zeros((n, M + 2))
@@ -373,7 +382,7 @@ def main():
                 print(f"fold {k + 1}/{a.folds}", file=sys.stderr)
             if a.cache:
                 with open(a.cache, "wb") as f:
-                    pickle.dump((Z, S, E, W_), f)
+                    pickle.dump((key, Z, S, E, W_), f)
 
         def evaluate(thresholds, which):
             idx = [i for i in range(n) if source[i] == which]
