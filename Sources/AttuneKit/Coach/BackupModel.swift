@@ -489,8 +489,8 @@ public struct BackupModel: Sendable {
     }
     var known = MoveSet()
     for item in read { known.insert(item.move) }
-    var vetoed = MoveSet()
-    for match in cancelled { vetoed.insert(match.move) }
+    var cancelledMoves = MoveSet()
+    for match in cancelled { cancelledMoves.insert(match.move) }
     let hasSide = [known.hasSecure, known.hasInsecure]
     func readCancelled(_ range: Range<Int>, secure: Bool) -> Bool {
       cancelled.contains { $0.move.isSecure == secure && $0.tokens.overlaps(range) }
@@ -501,7 +501,7 @@ public struct BackupModel: Sendable {
       let secure = side == 0
       // The side's most probable move no rule cancelled (the first of equals).
       var best: Int?
-      for index in Self.moves.indices where Self.moves[index].isSecure == secure && !vetoed.contains(Self.moves[index]) {
+      for index in Self.moves.indices where Self.moves[index].isSecure == secure && !cancelledMoves.contains(Self.moves[index]) {
         if best.map({ logits[$0] < logits[index] }) ?? true { best = index }
       }
       // The evidence shown must weigh for the move named, not just for its side.
@@ -520,7 +520,7 @@ public struct BackupModel: Sendable {
       added.insert(Self.moves[move])
     }
     for (index, move) in Self.moves.enumerated() where logits[index] > extraThreshold {
-      guard !added.contains(move), !vetoed.contains(move), move.isSecure ? added.hasSecure : added.hasInsecure,
+      guard !added.contains(move), !cancelledMoves.contains(move), move.isSecure ? added.hasSecure : added.hasInsecure,
         let range = strongest(present, column: index), !readCancelled(range, secure: move.isSecure)
       else { continue }
       let probability = 1 / (1 + exp(-logits[index]))
